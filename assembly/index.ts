@@ -1,0 +1,14 @@
+/** The kernels the TypeScript wrapper calls; each concern lives in its own file. */
+export { alloc, free } from "./memory";
+export { rngSeed, rngUniform, rngGaussian, rngSphere } from "./random";
+export { erf, erfc } from "./special";
+export { sigma, sigmaPrime, sigmaSecond, activate, activationMap } from "./activations";
+export { gemm } from "./matmul";
+export {
+  dot, sumSquares, distanceSquared, axpy, addScaled, scale, subtract
+} from "./vector";
+export { forward, jvp, vjp, jacobian } from "./network";
+export { ntkGram, lambdaMax } from "./kernels";
+export {
+  flowBytes, flowWorkBytes, flowInit, flowKernel0, flowRk4, flowEuler, flowMetrics, METRIC_COUNT
+} from "./integrators";

@@ -1,0 +1,57 @@
+/**
+ * Gram matrices of the empirical neural tangent kernel, and what the
+ * integrators need to know of their spectrum.
+ */
+import { dot } from "./vector";
+
+// @ts-ignore: decorator
+@inline function row(base: usize, i: i32, width: i32): usize {
+  return base + ((<usize>i * <usize>width) << 3);
+}
+
+/**
+ * K = Phi Phi^T (n x n) through the Hadamard identity
+ *   K[i, l] = scale^2 <S_i, S_l> <x_i, x_l>,
+ * valid because every a_j is +1 or -1. Computes the upper triangle and
+ * mirrors it, so K is exactly symmetric. Cost: n^2 (M + d) / 2.
+ */
+export function ntkGram(
+  x: usize, n: i32, d: i32, slope: usize, m: i32, scale: f64, k: usize
+): void {
+  let s2 = scale * scale;
+  for (let i = 0; i < n; i++) {
+    let si = row(slope, i, m);
+    let xi = row(x, i, d);
+    for (let l = i; l < n; l++) {
+      let v = s2 * dot(si, row(slope, l, m), m) * dot(xi, row(x, l, d), d);
+      store<f64>(k + ((<usize>i * <usize>n + <usize>l) << 3), v);
+      store<f64>(k + ((<usize>l * <usize>n + <usize>i) << 3), v);
+    }
+  }
+}
+
+/**
+ * Largest eigenvalue of a symmetric positive semi-definite n x n matrix K by
+ * power iteration from the all-ones vector, stopped when the Rayleigh
+ * quotient changes by at most `tol` relatively or after `maxIters`.
+ * Returns ||K v|| for the last unit iterate v, which never exceeds
+ * lambda_max. `v` and `kv` are scratch for n values each.
+ */
+export function lambdaMax(k: usize, n: i32, maxIters: i32, tol: f64, v: usize, kv: usize): f64 {
+  let inv = 1 / Math.sqrt(<f64>n);
+  for (let i = 0; i < n; i++) store<f64>(v + (<usize>i << 3), inv);
+  let previous: f64 = -1;
+  let norm: f64 = 0;
+  for (let it = 0; it < maxIters; it++) {
+    for (let i = 0; i < n; i++) store<f64>(kv + (<usize>i << 3), dot(row(k, i, n), v, n));
+    let rayleigh = dot(v, kv, n);
+    norm = Math.sqrt(dot(kv, kv, n));
+    if (norm == 0) return 0;
+    for (let i = 0; i < n; i++) {
+      store<f64>(v + (<usize>i << 3), load<f64>(kv + (<usize>i << 3)) / norm);
+    }
+    if (Math.abs(rayleigh - previous) <= tol * Math.abs(rayleigh)) break;
+    previous = rayleigh;
+  }
+  return norm;
+}

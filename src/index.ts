@@ -1,0 +1,29 @@
+/**
+ * lazy-regime: simulate and check the lazy (neural-tangent) regime of
+ * two-layer networks trained by gradient flow, on WebAssembly kernels.
+ * This module only re-exports; each concept lives in its own file.
+ */
+export { simulate, checkpointSteps } from './simulate.js';
+export type {
+  SimulationResult, SimulationMeta, SimulateOptions,
+} from './simulate.js';
+export { sweep, logLogSlope, DEFAULT_ALPHAS, SLOPE_FIGURES } from './sweep.js';
+export type { SweepResult, SweepRow, SweepOptions, SlopeFigure } from './sweep.js';
+export {
+  resolveSpec, SpecError, DEFAULT_SPEC, ACTIVATIONS, TARGETS,
+} from './spec.js';
+export type {
+  Spec, DataSpec, SphereDataSpec, GivenDataSpec, TestSpec, SphereTestSpec, GivenTestSpec,
+  ModelSpec, FlowSpec, TargetSpec, TargetName, Activation, ResolvedSpec,
+} from './spec.js';
+export { sphereData, sphereTestData, sphereInputs } from './data.js';
+export type { Dataset, TargetParams } from './data.js';
+export {
+  initNetwork, forward, riskGradient, jvp, vjp, jacobian, ntk, outputScale,
+} from './network.js';
+export type { Network } from './network.js';
+export {
+  GradientFlow, FlowDivergedError, RK4_STABILITY, EULER_STABILITY, DEFAULT_STEP_FRACTION,
+} from './flow.js';
+export type { Measurement, Method } from './flow.js';
+export { createEngine, Engine, kernelsSha256, packageVersion } from './wasm.js';

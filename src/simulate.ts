@@ -1,0 +1,135 @@
+/**
+ * One call from a spec to a JSON-serialisable result: data, network, flow
+ * and the figures at evenly spaced checkpoints.
+ */
+import { sphereData, sphereInputs, sphereTestData, type Dataset } from './data.js';
+import { GradientFlow, type Measurement } from './flow.js';
+import { networkFromModel } from './network.js';
+import { resolveSpec, type ResolvedSpec, type Spec } from './spec.js';
+import { createEngine, kernelsSha256, packageVersion, type Engine } from './wasm.js';
+
+/** Figures per checkpoint (one value each), with the definitions of MATH.md. */
+export interface SimulationResult {
+  t: number[];
+  step: number[];
+  risk: number[];
+  linearRisk: number[];
+  weightDistance: number[];
+  relativeWeightDistance: number[];
+  linearGap: number[];
+  kernelChange: (number | null)[];
+  testRisk: (number | null)[];
+  linearTestRisk: (number | null)[];
+  testGap: (number | null)[];
+  meta: SimulationMeta;
+}
+
+export interface SimulationMeta {
+  n: number;
+  d: number;
+  width: number;
+  testN: number;
+  alpha: number;
+  activation: string;
+  data: string;
+  method: 'rk4' | 'euler';
+  dt: number;
+  steps: number;
+  record: number;
+  /** lambda_max(K_0), which fixes the default step and the stable limit. */
+  lambdaMax: number;
+  /** The step above which the chosen method is unstable on the linearised flow (about). */
+  stableDt: number;
+  /** Wall-clock seconds of the run: the one figure that differs between identical runs. */
+  seconds: number;
+  version: string;
+  kernelsSha256: string;
+}
+
+export interface SimulateOptions {
+  /** Called after each checkpoint with its index and figures (for progress displays). */
+  onCheckpoint?: (index: number, figures: Measurement & { t: number }) => void;
+}
+
+/** The steps at which checkpoints fall: round(i steps / (record - 1)), i = 0..record-1. */
+export function checkpointSteps(steps: number, record: number): number[] {
+  return Array.from({ length: record }, (_, i) => Math.round((i * steps) / (record - 1)));
+}
+
+function datasets(engine: Engine, spec: ResolvedSpec): { train: Dataset; test: Dataset } {
+  const { data, test } = spec;
+  if (data.kind === 'sphere') {
+    const { train, target } = sphereData(engine, data);
+    const testSet = test.kind === 'sphere'
+      ? sphereTestData(engine, target, test.n, test.seed)
+      : { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) };
+    return { train, test: testSet };
+  }
+  const train = { n: data.n, d: data.d, X: data.X, y: data.y };
+  if (test.kind === 'given') {
+    return { train, test: { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) } };
+  }
+  // Given training data has no target to label sphere test points: only the gap is measured.
+  const X = sphereInputs(engine, test.n, data.d, test.seed);
+  return { train, test: { n: test.n, d: data.d, X, y: new Float64Array(0) } };
+}
+
+/**
+ * Trains the network of `spec` by gradient flow next to its linearisation
+ * and returns the figures at `spec.flow.record` evenly spaced checkpoints.
+ * Rejects with SpecError (naming the field) for an invalid spec, and with
+ * FlowDivergedError when the risk becomes non-finite. Runs in a fresh
+ * kernel instance whose memory is released when the promise settles.
+ */
+export async function simulate(spec: Spec, options: SimulateOptions = {}): Promise<SimulationResult> {
+  const started = performance.now();
+  const resolved = resolveSpec(spec);
+  const engine = await createEngine();
+  const { train, test } = datasets(engine, resolved);
+  const net = networkFromModel(engine, resolved.model, train.d);
+  const flow = new GradientFlow(
+    engine, net, train, test.n > 0 ? test : null, resolved.kernelChange,
+  );
+  try {
+    const { method, steps, record } = resolved.flow;
+    const dt = resolved.flow.dt ?? flow.defaultDt();
+    const result = emptyResult();
+    checkpointSteps(steps, record).forEach((step, index) => {
+      flow.advance(method, dt, step - flow.steps);
+      const figures = { t: step * dt, ...flow.measure() };
+      result.t.push(figures.t);
+      result.step.push(step);
+      for (const key of FIGURES) (result[key] as (number | null)[]).push(figures[key]);
+      options.onCheckpoint?.(index, figures);
+    });
+    result.meta = {
+      n: train.n, d: train.d, width: net.width, testN: test.n, alpha: net.alpha,
+      activation: net.activation, data: describeData(resolved),
+      method, dt, steps, record, lambdaMax: flow.lambdaMax, stableDt: flow.stableDt(method),
+      seconds: (performance.now() - started) / 1000,
+      version: packageVersion, kernelsSha256,
+    };
+    return result;
+  } finally {
+    flow.dispose();
+  }
+}
+
+const FIGURES = [
+  'risk', 'linearRisk', 'weightDistance', 'relativeWeightDistance', 'linearGap', 'kernelChange',
+  'testRisk', 'linearTestRisk', 'testGap',
+] as const;
+
+function emptyResult(): SimulationResult {
+  return {
+    t: [], step: [], risk: [], linearRisk: [], weightDistance: [], relativeWeightDistance: [],
+    linearGap: [], kernelChange: [], testRisk: [], linearTestRisk: [], testGap: [],
+    meta: undefined as unknown as SimulationMeta,
+  };
+}
+
+function describeData(spec: ResolvedSpec): string {
+  const { data } = spec;
+  if (data.kind === 'given') return 'given';
+  return `sphere, target ${data.target.type}`;
+}

@@ -1,0 +1,189 @@
+/**
+ * Loading the WebAssembly kernels and owning their memory.
+ *
+ * The compiled module is embedded in the package as base64 (no file system,
+ * no URL), compiled once per JavaScript realm on first use and cached. Each
+ * `Engine` is a fresh instance with its own linear memory: independent runs
+ * never share state, and dropping an engine releases all of its memory.
+ * Typed-array views are rebuilt from `memory.buffer` on every access, so a
+ * memory growth can never leave a stale view behind.
+ */
+import { instantiate } from '@assemblyscript/loader';
+import { PACKAGE_VERSION, WASM_BASE64, WASM_SHA256 } from './generated/wasm.js';
+
+/** Byte offset into an engine's linear memory. */
+export type Pointer = number;
+
+/** The kernels' exports, as the wrapper calls them (pointers are byte offsets). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): Pointer;
+  free(ptr: Pointer): void;
+  rngSeed(rng: Pointer, seed: number): void;
+  rngUniform(rng: Pointer, out: Pointer, count: number): void;
+  rngGaussian(rng: Pointer, out: Pointer, count: number): void;
+  rngSphere(rng: Pointer, out: Pointer, rows: number, d: number): void;
+  erf(x: number): number;
+  erfc(x: number): number;
+  sigma(kind: number, x: number): number;
+  sigmaPrime(kind: number, x: number): number;
+  sigmaSecond(kind: number, x: number): number;
+  activationMap(kind: number, order: number, z: Pointer, out: Pointer, count: number): void;
+  gemm(
+    transA: number, transB: number, m: number, n: number, k: number,
+    alpha: number, a: Pointer, lda: number, b: Pointer, ldb: number,
+    beta: number, c: Pointer, ldc: number,
+  ): void;
+  dot(x: Pointer, y: Pointer, count: number): number;
+  addScaled(x: Pointer, s: number, y: Pointer, out: Pointer, count: number): void;
+  forward(
+    x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
+    kind: number, f: Pointer, slope: Pointer, work: Pointer,
+  ): void;
+  jvp(
+    x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
+    v: Pointer, u: Pointer, work: Pointer,
+  ): void;
+  vjp(
+    x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
+    u: Pointer, g: Pointer,
+  ): void;
+  jacobian(
+    x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
+    phi: Pointer,
+  ): void;
+  ntkGram(
+    x: Pointer, n: number, d: number, slope: Pointer, m: number, scale: number, k: Pointer,
+  ): void;
+  lambdaMax(k: Pointer, n: number, maxIters: number, tol: number, v: Pointer, kv: Pointer): number;
+  flowBytes(): number;
+  flowWorkBytes(n: number, d: number, m: number, nt: number): number;
+  flowInit(
+    flow: Pointer, n: number, d: number, m: number, kind: number, scale: number,
+    x: Pointer, y: Pointer, a: Pointer, w0: Pointer, w: Pointer, v: Pointer,
+    nt: number, xt: Pointer, yt: Pointer, work: Pointer,
+  ): void;
+  flowKernel0(flow: Pointer, k: Pointer): void;
+  flowRk4(flow: Pointer, dt: number, steps: number): number;
+  flowEuler(flow: Pointer, dt: number, steps: number): number;
+  flowMetrics(flow: Pointer, out: Pointer, k0: Pointer, kt: Pointer): void;
+  readonly METRIC_COUNT: WebAssembly.Global;
+}
+
+/** SHA-256 of the embedded kernels and the package version, for provenance. */
+export const kernelsSha256 = WASM_SHA256;
+export const packageVersion = PACKAGE_VERSION;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function compileOnce(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(decodeBase64(WASM_BASE64));
+  return compiled;
+}
+
+/**
+ * One instance of the kernels with helpers for its memory. Allocation is
+ * explicit: `alloc` returns a pointer that stays valid until `free`; `scope`
+ * frees everything allocated through it when its callback ends, even on a
+ * throw.
+ */
+export class Engine {
+  readonly k: KernelExports;
+
+  constructor(exports: KernelExports) {
+    this.k = exports;
+  }
+
+  /** Allocates room for `count` doubles (at least one) and returns its pointer. */
+  alloc(count: number): Pointer {
+    const bytes = Math.max(1, count) * 8;
+    const ptr = this.k.alloc(bytes) >>> 0;
+    if (ptr === 0) throw new RangeError(`WebAssembly memory exhausted allocating ${bytes} bytes`);
+    return ptr;
+  }
+
+  /** Allocates `count` doubles and copies `values` into them. */
+  allocFrom(values: ArrayLike<number>): Pointer {
+    const ptr = this.alloc(values.length);
+    this.write(ptr, values);
+    return ptr;
+  }
+
+  free(ptr: Pointer): void {
+    if (ptr) this.k.free(ptr);
+  }
+
+  /** A view of `count` doubles at `ptr`; valid only until the next call into the kernels. */
+  view(ptr: Pointer, count: number): Float64Array {
+    return new Float64Array(this.k.memory.buffer, ptr, count);
+  }
+
+  write(ptr: Pointer, values: ArrayLike<number>): void {
+    this.view(ptr, values.length).set(values);
+  }
+
+  /** A copy of `count` doubles at `ptr`, safe to keep. */
+  read(ptr: Pointer, count: number): Float64Array {
+    return this.view(ptr, count).slice();
+  }
+
+  /** Runs `body` with an allocator whose blocks are all freed when it returns or throws. */
+  scope<T>(body: (mem: Scope) => T): T {
+    const mem = new Scope(this);
+    try {
+      return body(mem);
+    } finally {
+      mem.release();
+    }
+  }
+
+  /** Bytes of linear memory the instance holds now. */
+  get memoryBytes(): number {
+    return this.k.memory.buffer.byteLength;
+  }
+}
+
+/** Allocations tied to one `Engine.scope` call. */
+export class Scope {
+  private readonly owned: Pointer[] = [];
+
+  constructor(readonly engine: Engine) {}
+
+  alloc(count: number): Pointer {
+    const ptr = this.engine.alloc(count);
+    this.owned.push(ptr);
+    return ptr;
+  }
+
+  allocFrom(values: ArrayLike<number>): Pointer {
+    const ptr = this.alloc(values.length);
+    this.engine.write(ptr, values);
+    return ptr;
+  }
+
+  allocBytes(bytes: number): Pointer {
+    return this.alloc(Math.ceil(bytes / 8));
+  }
+
+  release(): void {
+    while (this.owned.length > 0) this.engine.free(this.owned.pop()!);
+  }
+}
+
+/**
+ * A new, independent instance of the kernels. The first call in a realm
+ * compiles the embedded module (a few milliseconds); later calls only
+ * instantiate it.
+ */
+export async function createEngine(): Promise<Engine> {
+  const module = await compileOnce();
+  const { exports } = await instantiate<Record<string, unknown>>(module, {});
+  return new Engine(exports as unknown as KernelExports);
+}
