@@ -1,0 +1,244 @@
+/**
+ * The command line: `lazy-regime simulate` runs one spec, `lazy-regime sweep`
+ * runs an alpha sweep and prints the table of final figures with the fitted
+ * log-log slopes. Output files are written whole or not at all.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { simulate, type SimulationResult } from '../simulate.js';
+import { DEFAULT_SPEC, SpecError, type Spec } from '../spec.js';
+import { DEFAULT_ALPHAS, SLOPE_FIGURES, sweep, type SweepResult, type SweepRow } from '../sweep.js';
+import { DataError, loadDataFile, loadMnist } from './datafile.js';
+import { packageVersion } from '../wasm.js';
+
+const USAGE = `lazy-regime ${packageVersion}: the lazy regime of two-layer networks
+
+Usage:
+  lazy-regime simulate SPEC.json [-o RESULT.json]
+  lazy-regime sweep [options]
+  lazy-regime --help | --version
+
+sweep options:
+  --spec FILE          base spec (JSON); default: the built-in sphere spec
+  --alphas LIST        comma-separated output scales; default ${DEFAULT_ALPHAS.join(',')}
+  --data SOURCE        'sphere' (default), 'mnist', or a .csv/.json file of rows and labels
+  --digits A,B         the two MNIST digits, labelled +1 and -1; default 0,1
+  --n N                training points (sphere or mnist); mnist default 500
+  --test-n N           test points; default 256 (sphere), 500 (mnist)
+  --width M            hidden units
+  --activation NAME    relu, tanh, erf, softplus, gelu, quadratic, identity
+  --steps N            integration steps per alpha
+  -o, --out PREFIX     writes PREFIX.json and PREFIX.csv; default out/sweep
+`;
+
+/** Sizes for MNIST runs without a spec: 784 inputs make each step cost 784 / d times more. */
+const MNIST_WIDTH = 64;
+const MNIST_STEPS = 100;
+
+/** A command-line mistake: printed with the usage hint, exit status 2. */
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+/** Writes `text` to `path` through a temporary file, so a failure leaves nothing half-written. */
+function writeWhole(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+function readSpec(path: string): Spec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SpecError('spec', `cannot read spec file '${path}': ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Spec;
+  } catch (error) {
+    throw new SpecError(
+      'spec', `spec file '${path}' is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    fail(`${flag} must be a positive integer; got '${value}'`);
+  }
+  return number;
+}
+
+function numberList(value: string, flag: string): number[] {
+  return value.split(',').map((part) => {
+    const number = Number(part.trim());
+    if (part.trim() === '' || !Number.isFinite(number) || number <= 0) {
+      fail(`${flag} must be a comma-separated list of numbers > 0; got '${value}'`);
+    }
+    return number;
+  });
+}
+
+function format(value: number | null): string {
+  return value === null ? '-' : value.toExponential(3);
+}
+
+const COLUMNS: [keyof SweepRow, string][] = [
+  ['alpha', 'alpha'], ['t', 't'], ['risk', 'risk'], ['linearRisk', 'linearRisk'],
+  ['weightDistance', 'weightDist'], ['relativeWeightDistance', 'relWeightDist'],
+  ['linearGap', 'linearGap'], ['kernelChange', 'kernelChange'], ['testRisk', 'testRisk'],
+  ['testGap', 'testGap'],
+];
+
+function table(result: SweepResult): string {
+  const header = COLUMNS.map(([, title]) => title.padStart(14)).join('');
+  const lines = result.rows.map((row) =>
+    COLUMNS.map(([key]) => {
+      const value = row[key];
+      return (key === 'alpha' ? String(value) : format(value)).padStart(14);
+    }).join(''));
+  const slopes = SLOPE_FIGURES.map((key) => {
+    const slope = result.slopes[key];
+    return `${key} ${slope === null ? '-' : slope.toFixed(2)}`;
+  }).join(', ');
+  return [header, ...lines, '', `log-log slopes against alpha: ${slopes}`].join('\n');
+}
+
+function csv(result: SweepResult): string {
+  const header = COLUMNS.map(([key]) => key).join(',');
+  const lines = result.rows.map((row) =>
+    COLUMNS.map(([key]) => (row[key] === null ? '' : String(row[key]))).join(','));
+  return [header, ...lines, ''].join('\n');
+}
+
+function progress(text: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`${text}\n`);
+}
+
+async function runSimulate(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, options: { out: { type: 'string', short: 'o' } },
+  });
+  if (positionals.length !== 1) fail('simulate takes exactly one spec file');
+  const result: SimulationResult = await simulate(readSpec(positionals[0]));
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  if (values.out) {
+    writeWhole(values.out, text);
+    progress(`wrote ${values.out}`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+function sweepSpec(values: Record<string, string | undefined>): Spec {
+  const base: Spec = values.spec ? readSpec(values.spec) : structuredClone(DEFAULT_SPEC) as Spec;
+  const spec: Spec = { ...base, model: { ...base.model }, flow: { ...base.flow } };
+  const n = positiveInteger(values.n, '--n');
+  const testN = positiveInteger(values['test-n'], '--test-n');
+  const source = values.data ?? 'sphere';
+  if (source === 'mnist') {
+    const digits = numberList(values.digits ?? '0,1', '--digits');
+    if (digits.length !== 2) fail(`--digits must name two digits; got '${values.digits}'`);
+    const { train, test } = loadMnist({
+      digits: digits as [number, number], n: n ?? 500, testN: testN ?? 500, seed: 1,
+    });
+    spec.data = train;
+    spec.test = test;
+    if (!values.spec) {
+      spec.model = { ...spec.model, width: MNIST_WIDTH };
+      spec.flow = { ...spec.flow, steps: MNIST_STEPS, record: 11 };
+    }
+  } else if (source !== 'sphere') {
+    spec.data = loadDataFile(source);
+    spec.test = { n: 0 };
+  } else if (n !== undefined || testN !== undefined) {
+    const data = { ...(base.data ?? DEFAULT_SPEC.data) } as Record<string, unknown>;
+    if ('X' in data) fail('--n applies to sphere data; the spec gives its own rows');
+    if (n !== undefined) data.n = n;
+    spec.data = data as unknown as Spec['data'];
+    if (testN !== undefined) spec.test = { ...spec.test, n: testN };
+  }
+  const width = positiveInteger(values.width, '--width');
+  if (width !== undefined) spec.model = { ...spec.model, width };
+  if (values.activation) {
+    spec.model = { ...spec.model, activation: values.activation as never };
+  }
+  const steps = positiveInteger(values.steps, '--steps');
+  if (steps !== undefined) {
+    const record = Math.min(spec.flow?.record ?? DEFAULT_SPEC.flow.record, steps + 1);
+    spec.flow = { ...spec.flow, steps, record };
+  }
+  return spec;
+}
+
+async function runSweep(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      spec: { type: 'string' }, alphas: { type: 'string' }, data: { type: 'string' },
+      digits: { type: 'string' }, n: { type: 'string' }, 'test-n': { type: 'string' },
+      width: { type: 'string' }, activation: { type: 'string' }, steps: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+    },
+  });
+  if (positionals.length > 0) fail(`sweep takes no positional arguments; got '${positionals[0]}'`);
+  const alphas = values.alphas ? numberList(values.alphas, '--alphas') : DEFAULT_ALPHAS;
+  const spec = sweepSpec(values);
+  const prefix = values.out ?? 'out/sweep';
+  const started = performance.now();
+  const result = await sweep(spec, alphas, {
+    onRun: (alpha, run) => progress(`alpha ${alpha}: ${run.meta.seconds.toFixed(1)} s`),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const first = result.runs[0].meta;
+  process.stdout.write(
+    `lazy-regime sweep: n = ${first.n}, d = ${first.d}, width = ${first.width}, ` +
+      `activation ${first.activation}, data ${first.data}, ${first.steps} ${first.method} ` +
+      `steps per alpha (same alpha^2 t), ${seconds.toFixed(1)} s\n\n${table(result)}\n`,
+  );
+  writeWhole(`${prefix}.json`, `${JSON.stringify({ spec, alphas, ...result }, null, 2)}\n`);
+  writeWhole(`${prefix}.csv`, csv(result));
+  process.stdout.write(`\nwrote ${prefix}.json and ${prefix}.csv\n`);
+}
+
+/** Runs the command line; returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h') {
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version') {
+      process.stdout.write(`${packageVersion}\n`);
+      return 0;
+    }
+    if (command === 'simulate') await runSimulate(rest);
+    else if (command === 'sweep') await runSweep(rest);
+    else fail(`unknown command '${command}'; expected simulate or sweep`);
+    return 0;
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith(
+      'ERR_PARSE_ARGS',
+    );
+    process.stderr.write(`lazy-regime: ${(error as Error).message}\n`);
+    if (usage) process.stderr.write("run 'lazy-regime --help' for usage\n");
+    if (!(usage || error instanceof SpecError || error instanceof DataError ||
+      (error as Error).name === 'FlowDivergedError')) {
+      process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    }
+    return usage ? 2 : 1;
+  }
+}
