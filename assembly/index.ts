@@ -10,5 +10,6 @@ export {
 export { forward, jvp, vjp, jacobian } from "./network";
 export { ntkGram, lambdaMax } from "./kernels";
 export {
-  flowBytes, flowWorkBytes, flowInit, flowKernel0, flowRk4, flowEuler, flowMetrics, METRIC_COUNT
+  flowBytes, flowWorkBytes, flowInit, flowRk4, flowEuler, flowLinearDisplacement, flowMetrics,
+  METRIC_COUNT
 } from "./integrators";

@@ -5,15 +5,20 @@
  *   dW/dt = (1/n) Phi(W)^T (y - f_n(W)),
  *   dV/dt = (1/n) Phi0^T (r0 - Phi0 V),   V = theta_bar - theta_0,  r0 = y - f_n(W0).
  *
+ * The linear flow is carried in function space: with q' = r0 - K0 q / n,
+ * q(0) = 0 and K0 = Phi0 Phi0^T, the displacement is V = Phi0^T q / n and the
+ * linear residual r0 - Phi0 V = r0 - K0 q / n. Every Runge-Kutta or Euler
+ * step commutes with the linear map q -> Phi0^T q / n, so this is the same
+ * integrator applied to V, at n^2 per stage instead of 2 n M d.
+ *
  * A `Flow` record in caller memory holds the sizes and the byte offsets of
  * every buffer; `flowInit` fills it and carves its scratch out of one work
  * block of `flowWorkBytes(...)` bytes, so nothing is allocated here.
- * Steppers: classical RK4 (the reference) and explicit Euler (gradient
- * descent with step dt).
  */
-import { forward, jvp, vjp } from "./network";
+import { activate } from "./activations";
+import { forward, jvp, pairedSum, rowDots, vjp } from "./network";
 import { ntkGram } from "./kernels";
-import { addScaled, axpy, distanceSquared, distanceSquared3, subtract, sumSquares } from "./vector";
+import { addScaled, axpy, dot, distanceSquared, distanceSquared3, subtract, sumSquares } from "./vector";
 
 @unmanaged class Flow {
   n: i32;
@@ -27,18 +32,20 @@ import { addScaled, axpy, distanceSquared, distanceSquared3, subtract, sumSquare
   w0: usize;
   w: usize;
   v: usize;
+  k0: usize;
   slope0: usize;
   r0: usize;
+  q: usize;
   slope: usize;
   r: usize;
-  u: usize;
+  value: usize;
   row: usize;
   kw: usize;
-  kv: usize;
+  kq: usize;
   accW: usize;
-  accV: usize;
+  accQ: usize;
   tmpW: usize;
-  tmpV: usize;
+  tmpQ: usize;
   nt: i32;
   xt: usize;
   yt: usize;
@@ -64,42 +71,43 @@ export function flowWorkBytes(n: i32, d: i32, m: i32, nt: i32): usize {
   let nm = <usize>n * <usize>m;
   let md = <usize>m * <usize>d;
   let ntm = <usize>nt * <usize>m;
-  return 2 * region(nm) + 3 * region(<usize>n) + region(<usize>m) + 6 * region(md)
+  return 2 * region(nm) + 7 * region(<usize>n) + 2 * region(<usize>m) + 3 * region(md)
     + region(ntm) + 3 * region(<usize>nt);
 }
 
 /**
  * Fills the record: sizes, activation kind, scale = alpha / sqrt(M), the
- * caller's buffers X (n x d), y (n), a (M), W0 (M x d), the state W and V
- * (M x d each, set here to W0 and 0), an optional test set Xt (nt x d) with
- * labels yt (0 when there are none), and the work block. Computes the slopes
- * at W0 and r0 = y - f_n(W0).
+ * caller's buffers X (n x d), y (n), a (M), W0 (M x d), the state W (M x d,
+ * set here to W0), V (M x d, written by `flowMetrics`), K0 (n x n, computed
+ * here), an optional test set Xt (nt x d) with labels yt (0 when there are
+ * none), and the work block. Computes the slopes at W0 and r0 = y - f_n(W0).
  */
 export function flowInit(
   flow: usize, n: i32, d: i32, m: i32, kind: i32, scale: f64,
-  x: usize, y: usize, a: usize, w0: usize, w: usize, v: usize,
+  x: usize, y: usize, a: usize, w0: usize, w: usize, v: usize, k0: usize,
   nt: i32, xt: usize, yt: usize, work: usize
 ): void {
   let f = changetype<Flow>(flow);
   let nm = <usize>n * <usize>m;
   let md = <usize>m * <usize>d;
   f.n = n; f.d = d; f.m = m; f.kind = kind; f.scale = scale;
-  f.x = x; f.y = y; f.a = a; f.w0 = w0; f.w = w; f.v = v;
+  f.x = x; f.y = y; f.a = a; f.w0 = w0; f.w = w; f.v = v; f.k0 = k0;
   f.nt = nt; f.xt = xt; f.yt = yt;
 
   let p = work;
   f.slope0 = p; p += region(nm);
   f.slope = p; p += region(nm);
   f.r0 = p; p += region(<usize>n);
+  f.q = p; p += region(<usize>n);
   f.r = p; p += region(<usize>n);
-  f.u = p; p += region(<usize>n);
+  f.kq = p; p += region(<usize>n);
+  f.accQ = p; p += region(<usize>n);
+  f.tmpQ = p; p += region(<usize>n);
+  f.value = p; p += region(<usize>m);
   f.row = p; p += region(<usize>m);
   f.kw = p; p += region(md);
-  f.kv = p; p += region(md);
   f.accW = p; p += region(md);
-  f.accV = p; p += region(md);
   f.tmpW = p; p += region(md);
-  f.tmpV = p; p += region(md);
   f.slope0t = p; p += region(<usize>nt * <usize>m);
   f.f0t = p; p += region(<usize>nt);
   f.ft = p; p += region(<usize>nt);
@@ -107,78 +115,96 @@ export function flowInit(
 
   memory.copy(w, w0, md << 3);
   memory.fill(v, 0, md << 3);
+  memory.fill(f.q, 0, <usize>n << 3);
   forward(x, n, d, w0, m, a, scale, kind, f.r0, f.slope0, f.row);
   subtract(y, f.r0, f.r0, n);
+  ntkGram(x, n, d, f.slope0, m, scale, k0);
   if (nt > 0) forward(xt, nt, d, w0, m, a, scale, kind, f.f0t, f.slope0t, f.row);
 }
 
-/** K_0 = Phi0 Phi0^T (n x n) from the slopes at W0. */
-export function flowKernel0(flow: usize, k: usize): void {
-  let f = changetype<Flow>(flow);
-  ntkGram(f.x, f.n, f.d, f.slope0, f.m, f.scale, k);
-}
-
-/**
- * Both vector fields at once: outW = (1/n) Phi(W)^T (y - f_n(W)) and
- * outV = (1/n) Phi0^T (r0 - Phi0 V). Returns ||y - f_n(W)||^2 + ||r0 - Phi0 V||^2,
- * which is not finite once either flow has blown up.
- */
-function field(f: Flow, w: usize, v: usize, outW: usize, outV: usize): f64 {
+/** out = r0 - K0 q / n, the linearised model's residual. Returns its squared norm. */
+function linearResidual(f: Flow, q: usize, out: usize): f64 {
   let n = f.n;
   let invN = 1 / <f64>n;
-  forward(f.x, n, f.d, w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.row);
-  subtract(f.y, f.r, f.r, n);
-  let total = sumSquares(f.r, n);
+  let total: f64 = 0;
   for (let i = 0; i < n; i++) {
-    let p = f.r + (<usize>i << 3);
-    store<f64>(p, load<f64>(p) * invN);
+    let off = <usize>i << 3;
+    let k0i = f.k0 + ((<usize>i * <usize>n) << 3);
+    let ri = load<f64>(f.r0 + off) - invN * dot(k0i, q, n);
+    store<f64>(out + off, ri);
+    total += ri * ri;
   }
-  vjp(f.x, n, f.d, f.slope, f.m, f.a, f.scale, f.r, outW);
-
-  jvp(f.x, n, f.d, f.slope0, f.m, f.a, f.scale, v, f.u, f.row);
-  subtract(f.r0, f.u, f.u, n);
-  total += sumSquares(f.u, n);
-  for (let i = 0; i < n; i++) {
-    let p = f.u + (<usize>i << 3);
-    store<f64>(p, load<f64>(p) * invN);
-  }
-  vjp(f.x, n, f.d, f.slope0, f.m, f.a, f.scale, f.u, outV);
   return total;
 }
 
 /**
- * `steps` classical RK4 steps of size dt on (W, V). Returns how many steps
+ * Both vector fields at once, in one pass over the rows of X:
+ * outW = (1/n) Phi(W)^T (y - f_n(W)) and outQ = r0 - K0 q / n.
+ * Returns ||y - f_n(W)||^2 + ||r0 - K0 q / n||^2, which is not finite once
+ * either flow has blown up.
+ */
+function field(f: Flow, w: usize, q: usize, outW: usize, outQ: usize): f64 {
+  let n = f.n;
+  let d = f.d;
+  let m = f.m;
+  let c = f.scale / <f64>n;
+  let total: f64 = 0;
+  memory.fill(outW, 0, (<usize>m * <usize>d) << 3);
+  for (let i = 0; i < n; i++) {
+    let xi = f.x + ((<usize>i * <usize>d) << 3);
+    rowDots(xi, w, m, d, f.value);
+    activate(f.kind, f.value, f.value, f.row, m);
+    let ri = load<f64>(f.y + (<usize>i << 3)) - f.scale * pairedSum(f.a, f.value, m);
+    total += ri * ri;
+    let cr = c * ri;
+    for (let j = 0; j < m; j++) {
+      let off = <usize>j << 3;
+      let cj = cr * load<f64>(f.a + off) * load<f64>(f.row + off);
+      if (cj == 0) continue;
+      let gj = outW + ((<usize>j * <usize>d) << 3);
+      for (let k = 0; k < d; k++) {
+        let o = <usize>k << 3;
+        store<f64>(gj + o, load<f64>(gj + o) + cj * load<f64>(xi + o));
+      }
+    }
+  }
+  return total + linearResidual(f, q, outQ);
+}
+
+/**
+ * `steps` classical RK4 steps of size dt on (W, q). Returns how many steps
  * began from a finite state: equal to `steps` unless the flow blew up, in
  * which case the state is left as it was at that step.
  */
 export function flowRk4(flow: usize, dt: f64, steps: i32): i32 {
   let f = changetype<Flow>(flow);
   let md = f.m * f.d;
+  let n = f.n;
   let half = 0.5 * dt;
   for (let s = 0; s < steps; s++) {
-    if (!isFinite(field(f, f.w, f.v, f.kw, f.kv))) return s;
+    if (!isFinite(field(f, f.w, f.q, f.kw, f.kq))) return s;
     memory.copy(f.accW, f.kw, <usize>md << 3);
-    memory.copy(f.accV, f.kv, <usize>md << 3);
+    memory.copy(f.accQ, f.kq, <usize>n << 3);
     addScaled(f.w, half, f.kw, f.tmpW, md);
-    addScaled(f.v, half, f.kv, f.tmpV, md);
+    addScaled(f.q, half, f.kq, f.tmpQ, n);
 
-    field(f, f.tmpW, f.tmpV, f.kw, f.kv);
+    field(f, f.tmpW, f.tmpQ, f.kw, f.kq);
     axpy(2, f.kw, f.accW, md);
-    axpy(2, f.kv, f.accV, md);
+    axpy(2, f.kq, f.accQ, n);
     addScaled(f.w, half, f.kw, f.tmpW, md);
-    addScaled(f.v, half, f.kv, f.tmpV, md);
+    addScaled(f.q, half, f.kq, f.tmpQ, n);
 
-    field(f, f.tmpW, f.tmpV, f.kw, f.kv);
+    field(f, f.tmpW, f.tmpQ, f.kw, f.kq);
     axpy(2, f.kw, f.accW, md);
-    axpy(2, f.kv, f.accV, md);
+    axpy(2, f.kq, f.accQ, n);
     addScaled(f.w, dt, f.kw, f.tmpW, md);
-    addScaled(f.v, dt, f.kv, f.tmpV, md);
+    addScaled(f.q, dt, f.kq, f.tmpQ, n);
 
-    field(f, f.tmpW, f.tmpV, f.kw, f.kv);
+    field(f, f.tmpW, f.tmpQ, f.kw, f.kq);
     axpy(1, f.kw, f.accW, md);
-    axpy(1, f.kv, f.accV, md);
+    axpy(1, f.kq, f.accQ, n);
     axpy(dt / 6, f.accW, f.w, md);
-    axpy(dt / 6, f.accV, f.v, md);
+    axpy(dt / 6, f.accQ, f.q, n);
   }
   return steps;
 }
@@ -188,11 +214,17 @@ export function flowEuler(flow: usize, dt: f64, steps: i32): i32 {
   let f = changetype<Flow>(flow);
   let md = f.m * f.d;
   for (let s = 0; s < steps; s++) {
-    if (!isFinite(field(f, f.w, f.v, f.kw, f.kv))) return s;
+    if (!isFinite(field(f, f.w, f.q, f.kw, f.kq))) return s;
     axpy(dt, f.kw, f.w, md);
-    axpy(dt, f.kv, f.v, md);
+    axpy(dt, f.kq, f.q, f.n);
   }
   return steps;
+}
+
+/** Writes V = theta_bar - W0 = Phi0^T q / n into the record's V buffer. */
+export function flowLinearDisplacement(flow: usize): void {
+  let f = changetype<Flow>(flow);
+  vjp(f.x, f.n, f.d, f.slope0, f.m, f.a, f.scale / <f64>f.n, f.q, f.v);
 }
 
 /** Slots of the array `flowMetrics` writes. */
@@ -209,14 +241,14 @@ export const METRIC_COUNT = 9;
 
 /**
  * The figures of the current state, written to `out` (METRIC_COUNT values,
- * NaN where not computed): risk R(W), linearRisk ||r0 - Phi0 V||^2 / (2n),
+ * NaN where not computed): risk R(W), linearRisk ||r0 - K0 q / n||^2 / (2n),
  * weightDistance ||W - W0||, linearGap ||W - W0 - V||, kernelChange
- * ||K_t - K_0||_F / ||K_0||_F (only when k0 is not 0; kt is n x n scratch),
- * and on the test set: testRisk and linearTestRisk (half mean squared
- * errors, only with labels) and testGap, the root mean square of
- * f(x; W) - f_lin(x; W0 + V); last, ||W0||.
+ * ||K_t - K_0||_F / ||K_0||_F (only when kt, n x n scratch, is not 0), and
+ * on the test set: testRisk and linearTestRisk (half mean squared errors,
+ * only with labels) and testGap, the root mean square of
+ * f(x; W) - f_lin(x; W0 + V); last, ||W0||. Leaves V in the record.
  */
-export function flowMetrics(flow: usize, out: usize, k0: usize, kt: usize): void {
+export function flowMetrics(flow: usize, out: usize, kt: usize): void {
   let f = changetype<Flow>(flow);
   let n = f.n;
   let md = f.m * f.d;
@@ -226,17 +258,16 @@ export function flowMetrics(flow: usize, out: usize, k0: usize, kt: usize): void
   forward(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.row);
   subtract(f.y, f.r, f.r, n);
   store<f64>(out + (METRIC_RISK << 3), sumSquares(f.r, n) / twoN);
-  jvp(f.x, n, f.d, f.slope0, f.m, f.a, f.scale, f.v, f.u, f.row);
-  subtract(f.r0, f.u, f.u, n);
-  store<f64>(out + (METRIC_LINEAR_RISK << 3), sumSquares(f.u, n) / twoN);
+  store<f64>(out + (METRIC_LINEAR_RISK << 3), linearResidual(f, f.q, f.r) / twoN);
+  flowLinearDisplacement(flow);
   store<f64>(out + (METRIC_WEIGHT_DISTANCE << 3), Math.sqrt(distanceSquared(f.w, f.w0, md)));
   store<f64>(out + (METRIC_LINEAR_GAP << 3), Math.sqrt(distanceSquared3(f.w, f.w0, f.v, md)));
   store<f64>(out + (METRIC_THETA0_NORM << 3), Math.sqrt(sumSquares(f.w0, md)));
 
-  if (k0) {
+  if (kt) {
     ntkGram(f.x, n, f.d, f.slope, f.m, f.scale, kt);
     let nn = n * n;
-    let change = Math.sqrt(distanceSquared(kt, k0, nn) / sumSquares(k0, nn));
+    let change = Math.sqrt(distanceSquared(kt, f.k0, nn) / sumSquares(f.k0, nn));
     store<f64>(out + (METRIC_KERNEL_CHANGE << 3), change);
   }
 

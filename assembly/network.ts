@@ -21,7 +21,7 @@ import { dot } from "./vector";
  * so a symmetric initialisation (w_{j+M/2} = w_j, a_{j+M/2} = -a_j) gives
  * exactly zero. An odd M adds its last unit at the end.
  */
-function pairedSum(a: usize, v: usize, m: i32): f64 {
+export function pairedSum(a: usize, v: usize, m: i32): f64 {
   let half = m >> 1;
   let s: f64 = 0;
   for (let j = 0; j < half; j++) {
@@ -40,7 +40,7 @@ function pairedSum(a: usize, v: usize, m: i32): f64 {
  * out[j] = <w_j, x> for the M rows of W. Four rows at a time, so that four
  * independent sums are in flight instead of one chain of dependent adds.
  */
-function rowDots(x: usize, w: usize, m: i32, d: i32, out: usize): void {
+export function rowDots(x: usize, w: usize, m: i32, d: i32, out: usize): void {
   let stride = <usize>d << 3;
   let j = 0;
   for (; j + 3 < m; j += 4) {

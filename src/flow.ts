@@ -74,8 +74,8 @@ export class GradientFlow {
   /**
    * Sets up the flow from the network `net` (its W is W0) on `train`, with
    * an optional test set (labels may be empty: then no test risks).
-   * `kernelChange` keeps K_0 and measures ||K_t - K_0||_F / ||K_0||_F,
-   * at n^2 (M + d) / 2 per measurement.
+   * `kernelChange` also measures ||K_t - K_0||_F / ||K_0||_F, at n^2 (M + d) / 2
+   * per measurement. K_0 itself is always kept: the linear flow runs on it.
    */
   constructor(
     engine: Engine, net: Network, train: Dataset, test: Dataset | null, kernelChange = true,
@@ -104,9 +104,8 @@ export class GradientFlow {
       this.out = this.own(engine.alloc(METRIC_COUNT));
       k.flowInit(
         this.flow, n, d, M, activationCode(net.activation), outputScale(net),
-        x, y, a, w0, this.w, this.v, nt, xt, yt, work,
+        x, y, a, w0, this.w, this.v, this.k0, nt, xt, yt, work,
       );
-      k.flowKernel0(this.flow, this.k0);
       const v = this.own(engine.alloc(n));
       const kv = this.own(engine.alloc(n));
       this.lambdaMax = k.lambdaMax(this.k0, n, 1000, 1e-10, v, kv);
@@ -149,7 +148,7 @@ export class GradientFlow {
 
   /** The figures of MATH.md at the current state. */
   measure(): Measurement {
-    this.engine.k.flowMetrics(this.flow, this.out, this.kt ? this.k0 : 0, this.kt);
+    this.engine.k.flowMetrics(this.flow, this.out, this.kt);
     const m = this.engine.read(this.out, METRIC_COUNT);
     const orNull = (value: number) => (Number.isNaN(value) ? null : value);
     return {
@@ -172,6 +171,7 @@ export class GradientFlow {
 
   /** A copy of theta_bar - W0 (M x d), the linearised flow's displacement. */
   linearDisplacement(): Float64Array {
+    this.engine.k.flowLinearDisplacement(this.flow);
     return this.engine.read(this.v, this.net.width * this.net.d);
   }
 

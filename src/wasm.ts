@@ -60,13 +60,13 @@ export interface KernelExports {
   flowWorkBytes(n: number, d: number, m: number, nt: number): number;
   flowInit(
     flow: Pointer, n: number, d: number, m: number, kind: number, scale: number,
-    x: Pointer, y: Pointer, a: Pointer, w0: Pointer, w: Pointer, v: Pointer,
+    x: Pointer, y: Pointer, a: Pointer, w0: Pointer, w: Pointer, v: Pointer, k0: Pointer,
     nt: number, xt: Pointer, yt: Pointer, work: Pointer,
   ): void;
-  flowKernel0(flow: Pointer, k: Pointer): void;
   flowRk4(flow: Pointer, dt: number, steps: number): number;
   flowEuler(flow: Pointer, dt: number, steps: number): number;
-  flowMetrics(flow: Pointer, out: Pointer, k0: Pointer, kt: Pointer): void;
+  flowLinearDisplacement(flow: Pointer): void;
+  flowMetrics(flow: Pointer, out: Pointer, kt: Pointer): void;
   readonly METRIC_COUNT: WebAssembly.Global;
 }
 

@@ -148,8 +148,10 @@ function sweepSpec(values: Record<string, string | undefined>): Spec {
   const testN = positiveInteger(values['test-n'], '--test-n');
   const source = values.data ?? 'sphere';
   if (source === 'mnist') {
-    const digits = numberList(values.digits ?? '0,1', '--digits');
-    if (digits.length !== 2) fail(`--digits must name two digits; got '${values.digits}'`);
+    const digits = (values.digits ?? '0,1').split(',').map((part) => Number(part.trim()));
+    if (digits.length !== 2 || digits.some((digit) => !Number.isInteger(digit))) {
+      fail(`--digits must be two digits separated by a comma, such as 0,1; got '${values.digits}'`);
+    }
     const { train, test } = loadMnist({
       digits: digits as [number, number], n: n ?? 500, testN: testN ?? 500, seed: 1,
     });
