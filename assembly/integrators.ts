@@ -18,7 +18,9 @@
 import { activate } from "./activations";
 import { forward, jvp, pairedSum, rowDots, vjp } from "./network";
 import { ntkGram } from "./kernels";
-import { addScaled, axpy, dot, distanceSquared, distanceSquared3, subtract, sumSquares } from "./vector";
+import {
+  addScaled, axpy, dot, distanceSquared, distanceSquared3, subtract, sumSquares
+} from "./vector";
 
 @unmanaged class Flow {
   n: i32;

@@ -139,7 +139,9 @@ export class GradientFlow {
   /** Advances `steps` steps of size dt; throws FlowDivergedError if the risk blows up. */
   advance(method: Method, dt: number, steps: number): void {
     const k = this.engine.k;
-    const done = method === 'rk4' ? k.flowRk4(this.flow, dt, steps) : k.flowEuler(this.flow, dt, steps);
+    const done = method === 'rk4'
+      ? k.flowRk4(this.flow, dt, steps)
+      : k.flowEuler(this.flow, dt, steps);
     this.stepsTaken += done;
     if (done < steps) {
       throw new FlowDivergedError(this.stepsTaken, dt, this.stableDt(method), method);

@@ -81,7 +81,9 @@ function datasets(engine: Engine, spec: ResolvedSpec): { train: Dataset; test: D
  * FlowDivergedError when the risk becomes non-finite. Runs in a fresh
  * kernel instance whose memory is released when the promise settles.
  */
-export async function simulate(spec: Spec, options: SimulateOptions = {}): Promise<SimulationResult> {
+export async function simulate(
+  spec: Spec, options: SimulateOptions = {},
+): Promise<SimulationResult> {
   const started = performance.now();
   const resolved = resolveSpec(spec);
   const engine = await createEngine();

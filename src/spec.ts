@@ -126,7 +126,7 @@ export interface ResolvedSpec {
   kernelChange: boolean;
 }
 
-export function describeValue(value: unknown): string {
+export function shown(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
     return String(value);
@@ -143,7 +143,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function object(value: unknown, field: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isObject(value)) {
-    throw new SpecError(field, `${field} must be an object; got ${describeValue(value)}`);
+    throw new SpecError(field, `${field} must be an object; got ${shown(value)}`);
   }
   return value;
 }
@@ -166,7 +166,7 @@ export function integer(
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === MAX_SEED ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new SpecError(field, `${field} must be an integer ${range}; got ${describeValue(value)}`);
+    throw new SpecError(field, `${field} must be an integer ${range}; got ${shown(value)}`);
   }
   return value;
 }
@@ -176,10 +176,11 @@ export function positive(
   value: unknown, field: string, fallback: number | undefined, allowZero = false,
 ): number {
   if (value === undefined && fallback !== undefined) return fallback;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0);
+  const ok = typeof value === 'number' && Number.isFinite(value) &&
+    (allowZero ? value >= 0 : value > 0);
   if (!ok) {
     const what = allowZero ? 'a finite number >= 0' : 'a finite number > 0';
-    throw new SpecError(field, `${field} must be ${what}; got ${describeValue(value)}`);
+    throw new SpecError(field, `${field} must be ${what}; got ${shown(value)}`);
   }
   return value as number;
 }
@@ -191,7 +192,7 @@ function oneOf<T extends string>(
   if (typeof value !== 'string' || !choices.includes(value as T)) {
     throw new SpecError(
       field,
-      `${field} must be one of ${choices.map((c) => `'${c}'`).join(', ')}; got ${describeValue(value)}`,
+      `${field} must be one of ${choices.map((c) => `'${c}'`).join(', ')}; got ${shown(value)}`,
     );
   }
   return value as T;
@@ -205,12 +206,14 @@ export function matrix(
   value: unknown, field: string, cols?: { count: number; why: string },
 ): { rows: number; cols: number; data: Float64Array } {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new SpecError(field, `${field} must be a non-empty array of rows; got ${describeValue(value)}`);
+    throw new SpecError(
+      field, `${field} must be a non-empty array of rows; got ${shown(value)}`,
+    );
   }
   const first = value[0];
   if (!Array.isArray(first) || first.length === 0) {
     throw new SpecError(
-      `${field}[0]`, `${field}[0] must be a non-empty array of numbers; got ${describeValue(first)}`,
+      `${field}[0]`, `${field}[0] must be a non-empty array of numbers; got ${shown(first)}`,
     );
   }
   const width = first.length;
@@ -225,14 +228,15 @@ export function matrix(
     if (!Array.isArray(row) || row.length !== width) {
       throw new SpecError(
         `${field}[${i}]`,
-        `${field}[${i}] must be an array of ${width} numbers like ${field}[0]; got ${describeValue(row)}`,
+        `${field}[${i}] must be an array of ${width} numbers like ${field}[0]; ` +
+          `got ${shown(row)}`,
       );
     }
     row.forEach((entry: unknown, k: number) => {
       if (typeof entry !== 'number' || !Number.isFinite(entry)) {
         throw new SpecError(
           `${field}[${i}][${k}]`,
-          `${field}[${i}][${k}] must be a finite number; got ${describeValue(entry)}`,
+          `${field}[${i}][${k}] must be a finite number; got ${shown(entry)}`,
         );
       }
       data[i * width + k] = entry;
@@ -244,7 +248,7 @@ export function matrix(
 /** A vector of `length` finite numbers. */
 export function vector(value: unknown, field: string, length: number, why: string): Float64Array {
   if (!Array.isArray(value)) {
-    throw new SpecError(field, `${field} must be an array of numbers; got ${describeValue(value)}`);
+    throw new SpecError(field, `${field} must be an array of numbers; got ${shown(value)}`);
   }
   if (value.length !== length) {
     throw new SpecError(
@@ -255,7 +259,7 @@ export function vector(value: unknown, field: string, length: number, why: strin
   value.forEach((entry: unknown, i: number) => {
     if (typeof entry !== 'number' || !Number.isFinite(entry)) {
       throw new SpecError(
-        `${field}[${i}]`, `${field}[${i}] must be a finite number; got ${describeValue(entry)}`,
+        `${field}[${i}]`, `${field}[${i}] must be a finite number; got ${shown(entry)}`,
       );
     }
     out[i] = entry;
@@ -334,7 +338,7 @@ function resolveModel(obj: Record<string, unknown>, d: number): ResolvedSpec['mo
     if (obj.width !== undefined && obj.width !== given.rows) {
       throw new SpecError(
         'spec.model.width',
-        `spec.model.width is ${describeValue(obj.width)} but spec.model.W0 has ${given.rows} rows`,
+        `spec.model.width is ${shown(obj.width)} but spec.model.W0 has ${given.rows} rows`,
       );
     }
     W0 = given.data;
@@ -396,7 +400,8 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
   const flow = resolveFlow(top.flow);
   if (top.kernelChange !== undefined && typeof top.kernelChange !== 'boolean') {
     throw new SpecError(
-      'spec.kernelChange', `spec.kernelChange must be true or false; got ${describeValue(top.kernelChange)}`,
+      'spec.kernelChange',
+      `spec.kernelChange must be true or false; got ${shown(top.kernelChange)}`,
     );
   }
   const bytes = memoryEstimate(data.n, data.d, model.width, test.n);

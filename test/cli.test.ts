@@ -1,0 +1,158 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/node/cli.js';
+
+let dir: string;
+let stdout: string;
+let stderr: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lazy-regime-cli-'));
+  stdout = '';
+  stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const smallSpec = {
+  data: { n: 8, d: 3, seed: 5 },
+  test: { n: 16 },
+  model: { width: 16, alpha: 2 },
+  flow: { steps: 20, record: 3 },
+};
+
+function writeSpec(spec: unknown, name = 'spec.json'): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof spec === 'string' ? spec : JSON.stringify(spec));
+  return path;
+}
+
+describe('lazy-regime simulate', () => {
+  it('writes the result as JSON with one value per checkpoint', async () => {
+    const out = join(dir, 'result.json');
+    expect(await main(['simulate', writeSpec(smallSpec), '-o', out])).toBe(0);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.t).toHaveLength(3);
+    expect(result.meta).toMatchObject({ n: 8, d: 3, width: 16, alpha: 2, steps: 20 });
+  });
+
+  it('prints the result to stdout without -o', async () => {
+    expect(await main(['simulate', writeSpec(smallSpec)])).toBe(0);
+    expect(JSON.parse(stdout).risk).toHaveLength(3);
+  });
+
+  it('names the field and value of a bad spec, exits 1 and writes no file', async () => {
+    const out = join(dir, 'result.json');
+    const spec = writeSpec({ ...smallSpec, model: { width: 7 } });
+    expect(await main(['simulate', spec, '-o', out])).toBe(1);
+    expect(stderr).toContain(
+      'lazy-regime: spec.model.width must be even for the symmetric initialisation; got 7',
+    );
+    expect(readdirSync(dir)).toEqual(['spec.json']);
+  });
+
+  it('reports a spec file that does not parse', async () => {
+    const spec = writeSpec('{"data": {"n": 4,', 'broken.json');
+    expect(await main(['simulate', spec])).toBe(1);
+    expect(stderr).toMatch(/^lazy-regime: spec file '.*broken\.json' is not valid JSON: /);
+  });
+
+  it('reports a missing spec file', async () => {
+    expect(await main(['simulate', join(dir, 'nope.json')])).toBe(1);
+    expect(stderr).toMatch(/^lazy-regime: cannot read spec file '.*nope\.json': ENOENT/);
+  });
+
+  it('stops a run whose step is far above the stable limit, naming dt and the limit', async () => {
+    const out = join(dir, 'result.json');
+    const spec = writeSpec({ ...smallSpec, flow: { dt: 1e6, steps: 50, record: 2 } });
+    expect(await main(['simulate', spec, '-o', out])).toBe(1);
+    expect(stderr).toMatch(/the risk became non-finite at step \d+ \(t = [\d.e+]+\)/);
+    expect(stderr).toMatch(
+      /spec\.flow\.dt = 1000000 with rk4, whose stable limit on the linearised flow is about /,
+    );
+    expect(stderr).toMatch(/2\.785 n \/ lambda_max\(K_0\) = [\d.e+-]+; use a smaller spec\.flow/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('lazy-regime sweep', () => {
+  it('prints the table and the slopes and writes JSON and CSV', async () => {
+    const prefix = join(dir, 'sweep');
+    const code = await main([
+      'sweep', '--spec', writeSpec(smallSpec), '--alphas', '2,8', '-o', prefix,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('log-log slopes against alpha: weightDistance');
+    const csv = readFileSync(`${prefix}.csv`, 'utf8').trim().split('\n');
+    expect(csv[0].split(',')).toContain('weightDistance');
+    expect(csv).toHaveLength(3);
+    const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+    expect(json.alphas).toEqual([2, 8]);
+    expect(json.rows.map((row: { alpha: number }) => row.alpha)).toEqual([2, 8]);
+  });
+
+  it('trains on a CSV file of rows and labels', async () => {
+    const rows = ['x1,x2,label', '1,0,1', '0,1,-1', '0.6,0.8,1', '0.8,-0.6,-1'];
+    const data = writeSpec(rows.join('\n'), 'rows.csv');
+    const prefix = join(dir, 'sweep');
+    const code = await main([
+      'sweep', '--data', data, '--alphas', '1,4', '--width', '8', '--steps', '10', '-o', prefix,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('n = 4, d = 2, width = 8');
+  });
+
+  it('trains on real MNIST digits, labelled +1 and -1', async () => {
+    const prefix = join(dir, 'sweep');
+    const code = await main([
+      'sweep', '--data', 'mnist', '--digits', '3,8', '--n', '20', '--test-n', '10',
+      '--width', '8', '--steps', '5', '--alphas', '1,2', '-o', prefix,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('n = 20, d = 784, width = 8');
+    const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+    expect(new Set(json.spec.data.y)).toEqual(new Set([1, -1]));
+    expect(json.runs[0].meta.testN).toBe(10);
+  });
+
+  it('rejects a bad alpha list with exit status 2 and writes nothing', async () => {
+    const prefix = join(dir, 'sweep');
+    expect(await main(['sweep', '--alphas', '1,-2', '-o', prefix])).toBe(2);
+    expect(stderr).toContain("--alphas must be a comma-separated list of numbers > 0; got '1,-2'");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('rejects an unknown activation by name', async () => {
+    const code = await main(['sweep', '--activation', 'sigmoid', '--steps', '2']);
+    expect(code).toBe(1);
+    expect(stderr).toContain("spec.model.activation must be one of 'relu', 'tanh'");
+    expect(stderr).toContain("got 'sigmoid'");
+  });
+
+  it('rejects a data file that does not parse, naming the place', async () => {
+    const data = writeSpec('1,2,1\n3,abc,-1\n', 'bad.csv');
+    expect(await main(['sweep', '--data', data, '-o', join(dir, 'sweep')])).toBe(1);
+    expect(stderr).toMatch(/bad\.csv', line 2, column 2: expected a finite number, got 'abc'/);
+    expect(readdirSync(dir).sort()).toEqual(['bad.csv']);
+  });
+
+  it('rejects an unknown command and an unknown option', async () => {
+    expect(await main(['train'])).toBe(2);
+    expect(stderr).toContain("unknown command 'train'; expected simulate or sweep");
+    stderr = '';
+    expect(await main(['sweep', '--fast'])).toBe(2);
+    expect(stderr).toContain("Unknown option '--fast'");
+  });
+});
