@@ -16,7 +16,9 @@
  * A test seed draws the test inputs, then (noise target only) their labels.
  */
 import type { Engine, Scope } from './wasm.js';
-import { ACTIVATIONS, type ResolvedSpec, type TargetSpec } from './spec.js';
+import {
+  ACTIVATIONS, SpecError, resolveSpec, type ResolvedSpec, type SphereDataSpec, type TargetSpec,
+} from './spec.js';
 
 /** n rows of dimension d (row-major) with their labels. */
 export interface Dataset {
@@ -81,8 +83,22 @@ function label(mem: Scope, params: TargetParams, X: number, n: number): Float64A
   return mem.engine.read(y, n);
 }
 
-/** Training data for a sphere spec, and the target's parameters for labelling test data. */
+/**
+ * Training data for a sphere spec `{ n, d, seed, target, noise }` (validated;
+ * throws SpecError), and the target's parameters for labelling test data.
+ */
 export function sphereData(
+  engine: Engine, spec: SphereDataSpec,
+): { train: Dataset; target: TargetParams } {
+  const resolved = resolveSpec({ data: spec, test: { n: 0 }, model: { width: 2 } }).data;
+  if (resolved.kind !== 'sphere') {
+    throw new SpecError('data', 'sphereData takes { n, d, seed, target, noise }, not rows X, y');
+  }
+  return drawSphereData(engine, resolved);
+}
+
+/** As `sphereData`, for an already validated spec. */
+export function drawSphereData(
   engine: Engine, spec: Extract<ResolvedSpec['data'], { kind: 'sphere' }>,
 ): { train: Dataset; target: TargetParams } {
   return engine.scope((mem) => {

@@ -2,7 +2,7 @@
  * One call from a spec to a JSON-serialisable result: data, network, flow
  * and the figures at evenly spaced checkpoints.
  */
-import { sphereData, sphereInputs, sphereTestData, type Dataset } from './data.js';
+import { drawSphereData, sphereInputs, sphereTestData, type Dataset } from './data.js';
 import { GradientFlow, type Measurement } from './flow.js';
 import { networkFromModel } from './network.js';
 import { resolveSpec, type ResolvedSpec, type Spec } from './spec.js';
@@ -59,7 +59,7 @@ export function checkpointSteps(steps: number, record: number): number[] {
 function datasets(engine: Engine, spec: ResolvedSpec): { train: Dataset; test: Dataset } {
   const { data, test } = spec;
   if (data.kind === 'sphere') {
-    const { train, target } = sphereData(engine, data);
+    const { train, target } = drawSphereData(engine, data);
     const testSet = test.kind === 'sphere'
       ? sphereTestData(engine, target, test.n, test.seed)
       : { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) };

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as lib from '../src/index.js';
+
+/** The ```js blocks of the README, with `import { a, b } from 'lazy-regime'` made runnable. */
+function snippets(): string[] {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  return [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map(([, code]) =>
+    code.replace(/import \{([\s\S]*?)\} from 'lazy-regime';/g, 'const {$1} = lib;'));
+}
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (lib: unknown) => Promise<void>;
+
+describe('README', () => {
+  it('has API examples', () => {
+    expect(snippets().length).toBeGreaterThanOrEqual(2);
+  });
+
+  snippets().forEach((code, i) => {
+    it(`runs API example ${i + 1} as written`, async () => {
+      await new AsyncFunction('lib', code)(lib);
+    });
+  });
+});
