@@ -32,14 +32,24 @@ export function ntkGram(
 
 /**
  * Largest eigenvalue of a symmetric positive semi-definite n x n matrix K by
- * power iteration from the all-ones vector, stopped when the Rayleigh
+ * power iteration, stopped when the Rayleigh
  * quotient changes by at most `tol` relatively or after `maxIters`.
  * Returns ||K v|| for the last unit iterate v, which never exceeds
- * lambda_max. `v` and `kv` are scratch for n values each.
+ * lambda_max. `v` and `kv` are scratch for n values each. The start vector
+ * 1 + frac(i phi), phi the golden ratio, is positive (it overlaps the top
+ * eigenvector of a matrix with positive entries) and has no symmetry that
+ * could make it orthogonal to the top eigenvector of a structured K.
  */
 export function lambdaMax(k: usize, n: i32, maxIters: i32, tol: f64, v: usize, kv: usize): f64 {
-  let inv = 1 / Math.sqrt(<f64>n);
-  for (let i = 0; i < n; i++) store<f64>(v + (<usize>i << 3), inv);
+  for (let i = 0; i < n; i++) {
+    let t = <f64>i * 0.6180339887498949;
+    store<f64>(v + (<usize>i << 3), 1 + (t - Math.floor(t)));
+  }
+  let start = Math.sqrt(dot(v, v, n));
+  for (let i = 0; i < n; i++) {
+    let p = v + (<usize>i << 3);
+    store<f64>(p, load<f64>(p) / start);
+  }
   let previous: f64 = -1;
   let norm: f64 = 0;
   for (let it = 0; it < maxIters; it++) {
