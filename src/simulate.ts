@@ -51,6 +51,12 @@ export interface SimulateOptions {
   onCheckpoint?: (index: number, figures: Measurement & { t: number }) => void;
 }
 
+/** The figures a run records at each checkpoint, in the order of MATH.md. */
+export const FIGURES = [
+  'risk', 'linearRisk', 'weightDistance', 'relativeWeightDistance', 'linearGap', 'kernelChange',
+  'testRisk', 'linearTestRisk', 'testGap',
+] as const;
+
 /** The steps at which checkpoints fall: round(i steps / (record - 1)), i = 0..record-1. */
 export function checkpointSteps(steps: number, record: number): number[] {
   return Array.from({ length: record }, (_, i) => Math.round((i * steps) / (record - 1)));
@@ -116,11 +122,6 @@ export async function simulate(
     flow.dispose();
   }
 }
-
-const FIGURES = [
-  'risk', 'linearRisk', 'weightDistance', 'relativeWeightDistance', 'linearGap', 'kernelChange',
-  'testRisk', 'linearTestRisk', 'testGap',
-] as const;
 
 function emptyResult(): SimulationResult {
   return {

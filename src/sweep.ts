@@ -8,7 +8,10 @@
  * step at alpha = 1 and scaled by 1 / alpha^2 for the same reason.
  */
 import { SpecError, positive, type Spec } from './spec.js';
-import { simulate, type SimulateOptions, type SimulationResult } from './simulate.js';
+import type { Measurement } from './flow.js';
+import {
+  FIGURES, simulate, type SimulateOptions, type SimulationResult,
+} from './simulate.js';
 
 /** The default alphas: 1, 2, 4, ..., 64. */
 export const DEFAULT_ALPHAS = [1, 2, 4, 8, 16, 32, 64];
@@ -18,18 +21,7 @@ export const SLOPE_FIGURES = ['weightDistance', 'linearGap', 'testGap', 'kernelC
 export type SlopeFigure = (typeof SLOPE_FIGURES)[number];
 
 /** The last checkpoint of one run of a sweep. */
-export interface SweepRow {
-  alpha: number;
-  t: number;
-  risk: number;
-  linearRisk: number;
-  weightDistance: number;
-  relativeWeightDistance: number;
-  linearGap: number;
-  kernelChange: number | null;
-  testRisk: number | null;
-  testGap: number | null;
-}
+export type SweepRow = { alpha: number; t: number } & Measurement;
 
 export interface SweepResult {
   rows: SweepRow[];
@@ -89,18 +81,8 @@ export async function sweep(
   }
   const rows = runs.map((run, i): SweepRow => {
     const last = run.t.length - 1;
-    return {
-      alpha: alphas[i],
-      t: run.t[last],
-      risk: run.risk[last],
-      linearRisk: run.linearRisk[last],
-      weightDistance: run.weightDistance[last],
-      relativeWeightDistance: run.relativeWeightDistance[last],
-      linearGap: run.linearGap[last],
-      kernelChange: run.kernelChange[last],
-      testRisk: run.testRisk[last],
-      testGap: run.testGap[last],
-    };
+    const figures = Object.fromEntries(FIGURES.map((key) => [key, run[key][last]]));
+    return { alpha: alphas[i], t: run.t[last], ...figures } as SweepRow;
   });
   const slopes = Object.fromEntries(
     SLOPE_FIGURES.map((key) => [key, logLogSlope(alphas, rows.map((row) => row[key]))]),
