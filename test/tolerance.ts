@@ -64,6 +64,15 @@ export const REFERENCE_ERF: Tolerance = { rel: 4e-15, abs: 1e-300 };
 export const ERF_MAX_ULPS = 2;
 
 /**
+ * gelu(x) - gelu(-x) = x (Phi(x) + Phi(-x)) = x: two products x Phi(+-x), each with the
+ * erfc rounding (1-2 ulp of Phi) and one multiplication, and the subtraction: 8 eps |x|.
+ */
+export const GELU_ODD_PART: Tolerance = { rel: 8 * EPS, abs: 0 };
+
+/** Orthonormality V V^T = I of a Jacobi eigenbasis after ~10 sweeps of rotations, n <= 16. */
+export const ORTHONORMAL: Tolerance = { rel: 0, abs: 1e-14 };
+
+/**
  * Activations with a libm counterpart in JavaScript (tanh, log1p/exp): two ports that are
  * each within ~1 ulp, plus one rounding in a composition: 4 ulp.
  */
