@@ -4,7 +4,7 @@
  * dense matrix helpers, a cyclic Jacobi eigensolver, and a small seeded generator for test
  * inputs. Nothing here calls the package.
  */
-import type { Activation, Network } from '../src/index.js';
+import type { Activation, Method, Network } from '../src/index.js';
 
 /** Test-input generator (mulberry32), unrelated to the kernels' xoshiro256** streams. */
 export class TestRandom {
@@ -291,4 +291,41 @@ export function spectralApply(
 
 export function maxOf(values: ArrayLike<number>): number {
   return Array.from(values).reduce((m, v) => Math.max(m, v), -Infinity);
+}
+
+/** The exact flow's factor -expm1(-lambda t / n) / lambda (t / n at lambda = 0). */
+export function exactFactor(t: number, n: number) {
+  return (lambda: number) => (lambda === 0 ? t / n : -Math.expm1((-lambda * t) / n) / lambda);
+}
+
+/**
+ * The method's stability polynomial R(z) minus 1, z = lambda dt / n: one step multiplies
+ * each eigencomponent of the residual by R(z).
+ */
+export function stabilityMinusOne(method: Method, z: number): number {
+  return method === 'rk4' ? z * (-1 + z * (1 / 2 + z * (-1 / 6 + z / 24))) : -z;
+}
+
+/**
+ * R(z)^N per mode: the discrete residual factor after N steps. Needs R(z) > 0: true for
+ * RK4 at every z (an even Taylor polynomial of e^-z) and for Euler at z < 1.
+ */
+export function discreteResidualFactor(method: Method, dt: number, N: number, n: number) {
+  return (lambda: number) => {
+    const z = (lambda * dt) / n;
+    return Math.exp(N * Math.log1p(stabilityMinusOne(method, z)));
+  };
+}
+
+/**
+ * (1 - R(z)^N) / lambda per mode (N dt / n at lambda = 0): the discrete counterpart of
+ * exactFactor, since the displacement is Phi0^T K0^+ (r0 - r_N) on the range of K0.
+ * Same domain as discreteResidualFactor.
+ */
+export function discreteFactor(method: Method, dt: number, N: number, n: number) {
+  return (lambda: number) => {
+    if (lambda === 0) return (N * dt) / n;
+    const z = (lambda * dt) / n;
+    return -Math.expm1(N * Math.log1p(stabilityMinusOne(method, z))) / lambda;
+  };
 }
