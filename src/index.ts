@@ -10,12 +10,14 @@ export type {
 export { sweep, logLogSlope, DEFAULT_ALPHAS, SLOPE_FIGURES } from './sweep.js';
 export type { SweepResult, SweepRow, SweepOptions, SlopeFigure } from './sweep.js';
 export {
-  resolveSpec, SpecError, DEFAULT_SPEC, ACTIVATIONS, TARGETS,
+  resolveSpec, memoryEstimate, SpecError, DEFAULT_SPEC, ACTIVATIONS, TARGETS,
 } from './spec.js';
 export type {
   Spec, DataSpec, SphereDataSpec, GivenDataSpec, TestSpec, SphereTestSpec, GivenTestSpec,
   ModelSpec, FlowSpec, TargetSpec, TargetName, Activation, ResolvedSpec,
 } from './spec.js';
+export { workEstimate } from './cost.js';
+export type { WorkEstimate } from './cost.js';
 export { sphereData, sphereTestData, sphereInputs } from './data.js';
 export type { Dataset, TargetParams } from './data.js';
 export {
