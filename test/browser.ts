@@ -18,15 +18,23 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update', '--disable-sync',
 ];
 
-const inCi = !!process.env.CI && !['false', '0'].includes(process.env.CI);
+/**
+ * Whether the browser tests are skipped in environment `env`: only when CI
+ * is unset or false and LAZY_REGIME_SKIP_BROWSER is 1. In CI they always run.
+ */
+export function browserTestsSkipped(env: Record<string, string | undefined>): boolean {
+  const inCi = !!env.CI && !['false', '0'].includes(env.CI);
+  return !inCi && env.LAZY_REGIME_SKIP_BROWSER === '1';
+}
 
-/** True when the browser tests should not run: never in CI, and only when asked for. */
-export const skipBrowserTests = !inCi && process.env.LAZY_REGIME_SKIP_BROWSER === '1';
+export const skipBrowserTests = browserTestsSkipped(process.env);
 
-export const MISSING_CHROMIUM =
-  `the browser tests need Debian's Chromium at ${CHROMIUM_PATH}, which is missing: install ` +
-  "it with 'apt-get update && apt-get install -y chromium' (as root, or with sudo), " +
-  'or set LAZY_REGIME_SKIP_BROWSER=1 to skip the browser tests outside CI';
+/** Why the browser tests cannot run without Chromium at `path`, and how to fix it. */
+export function missingChromium(path: string): string {
+  return `the browser tests need Debian's Chromium at ${path}, which is missing: install ` +
+    "it with 'apt-get update && apt-get install -y chromium' (as root, or with sudo), " +
+    'or set LAZY_REGIME_SKIP_BROWSER=1 to skip the browser tests outside CI';
+}
 
 export interface Browser {
   context: BrowserContext;
@@ -36,13 +44,13 @@ export interface Browser {
 }
 
 /** Launches headless Chromium with a new, empty profile that close() deletes. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(MISSING_CHROMIUM);
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
+  if (!existsSync(executablePath)) throw new Error(missingChromium(executablePath));
   const profile = mkdtempSync(join(tmpdir(), 'lazy-regime-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
+      executablePath,
       headless: true,
       args: CHROMIUM_FLAGS,
       viewport: { width: 1200, height: 900 },
