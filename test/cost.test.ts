@@ -14,7 +14,7 @@ const spec: Spec = {
 };
 
 describe('workEstimate', () => {
-  it('adds setup, steps times four RK4 stages, and the checkpoints, by the documented terms', () => {
+  it('adds setup, steps times four RK4 stages and the checkpoints, term by term', () => {
     const [n, d, M, nt] = [10, 3, 20, 7];
     const stage = 4 * n * M * d + 2 * n * n;
     const setup = n * n * (M + d) + 2000 * n * n + 2 * (n + nt) * M * d;

@@ -119,12 +119,12 @@ describe('npm pack', () => {
       .toEqual([]);
   });
 
-  it('installs into a fresh folder and runs a seeded simulation by import, bit for bit', async () => {
+  it('installs in a fresh folder and runs a seeded simulation by import, bit for bit', async () => {
     const output = await sh('node', ['node-entry.js'], consumer);
     expect(JSON.parse(output)).toEqual(await expectedProbe());
   });
 
-  it("type-checks a strict consumer's TypeScript under nodenext and bundler resolution", async () => {
+  it("type-checks a strict consumer's TypeScript, nodenext and bundler resolution", async () => {
     await typecheck('consumer.ts', 'nodenext', 'nodenext');
     await typecheck('consumer.ts', 'esnext', 'bundler');
   });
@@ -185,7 +185,7 @@ describe('bundlers, with nothing to configure', () => {
       }
     }
 
-    it('esbuild bundles it for the browser; page and module worker give the same bits', async () => {
+    it('esbuild bundles it for the browser; page and module worker get the same bits', async () => {
       const { build } = await import('esbuild');
       const outdir = join(consumer, 'out-esbuild');
       await build({
