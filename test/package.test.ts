@@ -3,7 +3,8 @@
  * the tarball installed into a fresh folder works by import in Node, checks
  * in a consumer's TypeScript, and bundles with esbuild and with Vite with no
  * configuration; the bundles run in Node and in headless Chromium (page and
- * module worker) and give the same bits as this process.
+ * module worker), the unbundled files in a page through an import map, and
+ * all give the same bits as this process.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -161,22 +162,28 @@ describe('bundlers, with nothing to configure', () => {
       await browser?.close();
     });
 
-    /** Serves `dir`, opens its page, and returns what the page and its worker reported. */
-    async function runPage(dir: string): Promise<{ page: unknown; worker: unknown }> {
+    /**
+     * Serves `dir`, opens `path` and returns what the page reported under
+     * each of `keys` (data attributes; `<key>Error` on failure).
+     */
+    async function runPage(
+      dir: string, path = '', keys = ['page', 'worker'],
+    ): Promise<Record<string, unknown>> {
       const server = await serve(dir);
       try {
-        const { page, errors } = await browser.open(server.url);
+        const { page, errors } = await browser.open(server.url + path);
         try {
           await page.waitForFunction(
-            () => ['page', 'worker'].every((key) =>
+            (wanted) => wanted.every((key) =>
               document.body.dataset[key] || document.body.dataset[`${key}Error`]),
-            undefined, { timeout: 30_000 },
+            keys, { timeout: 30_000 },
           );
           const data = await page.evaluate(() => ({ ...document.body.dataset }));
           expect(errors).toEqual([]);
-          expect(data.pageError).toBeUndefined();
-          expect(data.workerError).toBeUndefined();
-          return { page: JSON.parse(data.page!), worker: JSON.parse(data.worker!) };
+          return Object.fromEntries(keys.map((key) => {
+            expect(data[`${key}Error`], key).toBeUndefined();
+            return [key, JSON.parse(data[key]!)];
+          }));
         } finally {
           await page.close();
         }
@@ -184,6 +191,11 @@ describe('bundlers, with nothing to configure', () => {
         await server.close();
       }
     }
+
+    it('loads unbundled in a page through an import map, with the same bits', async () => {
+      const { page } = await runPage(consumer, 'importmap.html', ['page']);
+      expect(page).toEqual(await expectedProbe());
+    });
 
     it('esbuild bundles it for the browser; page and module worker get the same bits', async () => {
       const { build } = await import('esbuild');
