@@ -4,7 +4,14 @@
  * simulate refuses it.
  */
 import { describe, expect, it } from 'vitest';
-import { SpecError, memoryEstimate, workEstimate, type Spec } from '../src/index.js';
+import {
+  SpecError, memoryEstimate, resolveSpec, workEstimate, type Spec,
+} from '../src/index.js';
+
+/** 9 n^3 when the resolved spec checks the theorem (a spec switch where it exists), else 0. */
+function theoryFlops(spec: Spec, n: number): number {
+  return (resolveSpec(spec) as { theory?: boolean }).theory === true ? 9 * n ** 3 : 0;
+}
 
 const spec: Spec = {
   data: { n: 10, d: 3, seed: 1 },
@@ -19,14 +26,15 @@ describe('workEstimate', () => {
     const stage = 4 * n * M * d + 2 * n * n;
     const setup = n * n * (M + d) + 2000 * n * n + 2 * (n + nt) * M * d;
     const checkpoint = 4 * n * M * d + 2 * n * n + n * n * (M + d) + 4 * nt * M * d;
+    const theory = theoryFlops(spec, n);
     const work = workEstimate(spec);
     expect(work).toEqual({
-      flops: setup + 50 * 4 * stage + 6 * checkpoint,
+      flops: setup + 50 * 4 * stage + 6 * checkpoint + theory,
       bytes: memoryEstimate(n, d, M, nt),
       setupFlops: setup,
       stepFlops: 4 * stage,
       checkpointFlops: checkpoint,
-      theoryFlops: 0,
+      theoryFlops: theory,
       sizes: { n, d, width: M, testN: nt, steps: 50, record: 6 },
     });
   });
@@ -40,9 +48,10 @@ describe('workEstimate', () => {
   });
 
   it('uses the defaults simulate uses: 600 steps, 13 checkpoints, 256 test points', () => {
-    const work = workEstimate({ data: { n: 64, d: 8 }, model: { width: 512 } });
+    const defaults: Spec = { data: { n: 64, d: 8 }, model: { width: 512 } };
+    const work = workEstimate(defaults);
     expect(work.sizes).toEqual({ n: 64, d: 8, width: 512, testN: 256, steps: 600, record: 13 });
-    expect(work.flops).toBe(2_645_139_456);
+    expect(work.flops).toBe(2_645_139_456 + theoryFlops(defaults, 64));
   });
 
   it('sizes given data from its rows', () => {
