@@ -13,3 +13,5 @@ export {
   flowBytes, flowWorkBytes, flowInit, flowRk4, flowEuler, flowLinearDisplacement, flowMetrics,
   METRIC_COUNT
 } from "./integrators";
+export { gaussHermite } from "./quadrature";
+export { analyticWorkCount, analyticPairs, analyticGram } from "./analytic";

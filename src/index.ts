@@ -26,4 +26,11 @@ export {
   GradientFlow, FlowDivergedError, RK4_STABILITY, EULER_STABILITY, DEFAULT_STEP_FRACTION,
 } from './flow.js';
 export type { Measurement, Method } from './flow.js';
+export {
+  analyticNtk, analyticH, gaussHermiteRule, ANALYTIC_PARTS, ANALYTIC_METHODS,
+  CLOSED_FORM_ACTIVATIONS, DEFAULT_QUADRATURE_ORDER, MAX_QUADRATURE_ORDER,
+} from './analytic.js';
+export type {
+  AnalyticPart, AnalyticMethod, KernelOptions, AnalyticNtkOptions,
+} from './analytic.js';
 export { createEngine, Engine, kernelsSha256, packageVersion } from './wasm.js';

@@ -140,7 +140,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function object(value: unknown, field: string): Record<string, unknown> {
+export function object(value: unknown, field: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isObject(value)) {
     throw new SpecError(field, `${field} must be an object; got ${shown(value)}`);
@@ -148,7 +148,7 @@ function object(value: unknown, field: string): Record<string, unknown> {
   return value;
 }
 
-function rejectUnknown(obj: Record<string, unknown>, field: string, known: string[]): void {
+export function rejectUnknown(obj: Record<string, unknown>, field: string, known: string[]): void {
   for (const key of Object.keys(obj)) {
     if (!known.includes(key)) {
       throw new SpecError(
@@ -185,7 +185,7 @@ export function positive(
   return value as number;
 }
 
-function oneOf<T extends string>(
+export function oneOf<T extends string>(
   value: unknown, field: string, choices: readonly T[], fallback: T,
 ): T {
   if (value === undefined) return fallback;

@@ -56,6 +56,17 @@ export interface KernelExports {
     x: Pointer, n: number, d: number, slope: Pointer, m: number, scale: number, k: Pointer,
   ): void;
   lambdaMax(k: Pointer, n: number, maxIters: number, tol: number, v: Pointer, kv: Pointer): number;
+  gaussHermite(order: number, nodes: Pointer, weights: Pointer): number;
+  analyticWorkCount(n: number, order: number): number;
+  analyticPairs(
+    kind: number, method: number, order: number, nodes: Pointer, weights: Pointer,
+    p: Pointer, q: Pointer, c: Pointer, count: number, ntScale: number, rfScale: number,
+    out: Pointer, work: Pointer,
+  ): void;
+  analyticGram(
+    x: Pointer, n: number, d: number, kind: number, method: number, order: number,
+    nodes: Pointer, weights: Pointer, ntScale: number, rfScale: number, k: Pointer, work: Pointer,
+  ): void;
   flowBytes(): number;
   flowWorkBytes(n: number, d: number, m: number, nt: number): number;
   flowInit(
