@@ -133,10 +133,10 @@ export function gaussHermite(order: i32, nodes: usize, weights: usize): bool {
     }
     let below = hermiteBelow(order, root);
     let w = 1 / (q * below * below);
-    store<f64>(at(nodes, i), root);
     store<f64>(at(nodes, order - 1 - i), -root);
-    store<f64>(at(weights, i), w);
+    store<f64>(at(nodes, i), root); // after the mirror: the middle node stays +0
     store<f64>(at(weights, order - 1 - i), w);
+    store<f64>(at(weights, i), w);
   }
 
   let total: f64 = 0; // smallest weights first
