@@ -17,12 +17,12 @@
  * the only way for tanh, softplus and gelu. Its error, measured against
  * closed forms and an independent adaptive integration:
  *
- * | activation      | unit-norm inputs, order 64 | norms up to 1.6, order 64 | order 256 |
- * | --------------- | -------------------------- | ------------------------- | --------- |
- * | gelu, softplus  | 1e-15                      | 4e-13                     | 1e-15     |
- * | tanh            | 1e-7 (at t = +-1)          | 1e-5                      | 4e-13     |
- * | erf (forced)    | 5e-12                      | 2e-5                      | 1e-15     |
- * | relu (forced)   | 2e-2 (NT), 2e-3 (RF)       |                           | 9e-3, 5e-4 |
+ * | activation     | unit-norm inputs, order 64 | norms up to 1.6, order 64 | order 256  |
+ * | -------------- | -------------------------- | ------------------------- | ---------- |
+ * | gelu, softplus | 1e-15                      | 4e-13                     | 1e-15      |
+ * | tanh           | 1e-7 (at t = +-1)          | 1e-5                      | 4e-13      |
+ * | erf (forced)   | 5e-12                      | 2e-5                      | 1e-15      |
+ * | relu (forced)  | 2e-2 (NT), 2e-3 (RF)       |                           | 9e-3, 5e-4 |
  *
  * The rule converges fast for smooth activations, more slowly as the norm
  * grows (tanh has poles at +-i pi / 2 that a larger norm brings closer), and

@@ -33,4 +33,8 @@ export {
 export type {
   AnalyticPart, AnalyticMethod, KernelOptions, AnalyticNtkOptions,
 } from './analytic.js';
+export { widthSweep, DEFAULT_WIDTHS, DEFAULT_WIDTH_SEEDS } from './width-sweep.js';
+export type {
+  WidthSweepOptions, WidthSweepResult, WidthSweepRow, WidthSweepData,
+} from './width-sweep.js';
 export { createEngine, Engine, kernelsSha256, packageVersion } from './wasm.js';

@@ -150,7 +150,7 @@ describe('lazy-regime sweep', () => {
 
   it('rejects an unknown command and an unknown option', async () => {
     expect(await main(['train'])).toBe(2);
-    expect(stderr).toContain("unknown command 'train'; expected simulate or sweep");
+    expect(stderr).toContain("unknown command 'train'; expected simulate, sweep or width-sweep");
     stderr = '';
     expect(await main(['sweep', '--fast'])).toBe(2);
     expect(stderr).toContain("Unknown option '--fast'");

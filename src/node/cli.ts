@@ -1,7 +1,9 @@
 /**
  * The command line: `lazy-regime simulate` runs one spec, `lazy-regime sweep`
  * runs an alpha sweep and prints the table of final figures with the fitted
- * log-log slopes. Output files are written whole or not at all.
+ * log-log slopes, `lazy-regime width-sweep` measures how fast the empirical
+ * NTK approaches its infinite-width limit. Output files are written whole or
+ * not at all.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -11,12 +13,21 @@ import { DEFAULT_SPEC, SpecError, type Spec } from '../spec.js';
 import { DEFAULT_ALPHAS, SLOPE_FIGURES, sweep, type SweepResult, type SweepRow } from '../sweep.js';
 import { DataError, loadDataFile, loadMnist } from './datafile.js';
 import { packageVersion } from '../wasm.js';
+import {
+  DEFAULT_WIDTH_SEEDS, DEFAULT_WIDTHS, widthSweep, type WidthSweepOptions, type WidthSweepResult,
+} from '../width-sweep.js';
+import { DEFAULT_QUADRATURE_ORDER } from '../analytic.js';
+
+const DEFAULT_WIDTHS_TEXT = [DEFAULT_WIDTHS[0], DEFAULT_WIDTHS[1], '...', DEFAULT_WIDTHS.at(-1)]
+  .join(',');
+const ORDER = DEFAULT_QUADRATURE_ORDER;
 
 const USAGE = `lazy-regime ${packageVersion}: the lazy regime of two-layer networks
 
 Usage:
   lazy-regime simulate SPEC.json [-o RESULT.json]
   lazy-regime sweep [options]
+  lazy-regime width-sweep [options]
   lazy-regime --help | --version
 
 sweep options:
@@ -30,6 +41,17 @@ sweep options:
   --activation NAME    relu, tanh, erf, softplus, gelu, quadratic, identity
   --steps N            integration steps per alpha
   -o, --out PREFIX     writes PREFIX.json and PREFIX.csv; default out/sweep
+
+width-sweep options (||K_0 - K_inf||_F / ||K_inf||_F against the width M, with
+K_inf the analytic NTK with the second layer fixed; the slope is about -1/2):
+  --activation NAME    as above; default ${DEFAULT_SPEC.model.activation}
+  --n N                points on the sphere; default ${DEFAULT_SPEC.data.n}
+  --d D                input dimension; default ${DEFAULT_SPEC.data.d}
+  --alpha A            output scale (the ratio does not depend on it); default 1
+  --widths LIST        comma-separated even widths; default ${DEFAULT_WIDTHS_TEXT}
+  --seeds K            model seeds per width (2, ..., K + 1); default ${DEFAULT_WIDTH_SEEDS}
+  --order Q            Gauss-Hermite order where no closed form exists; default ${ORDER}
+  -o, --out PREFIX     writes PREFIX.json and PREFIX.csv; default out/width-sweep
 `;
 
 /** Sizes for MNIST runs without a spec: 784 inputs make each step cost 784 / d times more. */
@@ -76,6 +98,15 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) {
     fail(`${flag} must be a positive integer; got '${value}'`);
+  }
+  return number;
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+    fail(`${flag} must be a number > 0; got '${value}'`);
   }
   return number;
 }
@@ -215,6 +246,66 @@ async function runSweep(args: string[]): Promise<void> {
   process.stdout.write(`\nwrote ${prefix}.json and ${prefix}.csv\n`);
 }
 
+function widthTable(result: WidthSweepResult): string {
+  const header = ['width', 'relError', 'spread', 'sqrt(M) err'].map((t) => t.padStart(14)).join('');
+  const lines = result.rows.map((row) => [
+    String(row.width), format(row.relativeError), format(row.spread),
+    (row.relativeError * Math.sqrt(row.width)).toFixed(3),
+  ].map((text) => text.padStart(14)).join(''));
+  const slope = result.slope === null ? '-' : result.slope.toFixed(3);
+  return [header, ...lines, '', `log-log slope against width: ${slope} (about -0.5 expected)`]
+    .join('\n');
+}
+
+function widthCsv(result: WidthSweepResult): string {
+  const seeds = result.meta.seeds.map((seed) => `seed${seed}`);
+  const header = ['width', 'relativeError', 'spread', ...seeds].join(',');
+  const lines = result.rows.map((row) => [
+    row.width, row.relativeError, row.spread ?? '', ...row.errors,
+  ].join(','));
+  return [header, ...lines, ''].join('\n');
+}
+
+async function runWidthSweep(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      activation: { type: 'string' }, n: { type: 'string' }, d: { type: 'string' },
+      alpha: { type: 'string' }, widths: { type: 'string' }, seeds: { type: 'string' },
+      order: { type: 'string' }, out: { type: 'string', short: 'o' },
+    },
+  });
+  if (positionals.length > 0) {
+    fail(`width-sweep takes no positional arguments; got '${positionals[0]}'`);
+  }
+  const options: WidthSweepOptions = {
+    data: {
+      n: positiveInteger(values.n, '--n') ?? DEFAULT_SPEC.data.n,
+      d: positiveInteger(values.d, '--d') ?? DEFAULT_SPEC.data.d,
+      seed: DEFAULT_SPEC.data.seed,
+    },
+    activation: values.activation as WidthSweepOptions['activation'],
+    alpha: positiveNumber(values.alpha, '--alpha'),
+    widths: values.widths ? numberList(values.widths, '--widths') : undefined,
+    seeds: positiveInteger(values.seeds, '--seeds'),
+    order: positiveInteger(values.order, '--order'),
+    onWidth: (row) => progress(`width ${row.width}: ${format(row.relativeError)}`),
+  };
+  const prefix = values.out ?? 'out/width-sweep';
+  const result = await widthSweep(options);
+  const { meta } = result;
+  const method = meta.order === null ? 'closed form' : `Gauss-Hermite order ${meta.order}`;
+  process.stdout.write(
+    `lazy-regime width-sweep: n = ${meta.n}, d = ${meta.d}, activation ${meta.activation}, ` +
+      `alpha ${meta.alpha}, ${meta.seeds.length} seeds per width, limit kernel by ${method}, ` +
+      `${meta.seconds.toFixed(1)} s\n\n${widthTable(result)}\n`,
+  );
+  writeWhole(`${prefix}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeWhole(`${prefix}.csv`, widthCsv(result));
+  process.stdout.write(`\nwrote ${prefix}.json and ${prefix}.csv\n`);
+}
+
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -229,7 +320,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'simulate') await runSimulate(rest);
     else if (command === 'sweep') await runSweep(rest);
-    else fail(`unknown command '${command}'; expected simulate or sweep`);
+    else if (command === 'width-sweep') await runWidthSweep(rest);
+    else fail(`unknown command '${command}'; expected simulate, sweep or width-sweep`);
     return 0;
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith(
