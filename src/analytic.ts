@@ -82,6 +82,36 @@ const METHOD_QUADRATURE = 1;
 
 /** wasm32 addresses 4 GiB; requests above this are refused up front. */
 const MEMORY_LIMIT = 3.5 * 2 ** 30;
+/**
+ * The largest block the kernels' allocator hands out: AssemblyScript's TLSF
+ * takes blocks below 2^30 bytes less its header; 64 bytes cover the header
+ * and the rounding to 16 bytes.
+ */
+const BLOCK_LIMIT = 2 ** 30 - 64;
+
+/**
+ * Throws SpecError(field) when buffers of these sizes (in doubles) would not
+ * fit in WebAssembly memory: 3.5 GiB in all, just under 1 GiB for any one.
+ * `what` names the request in the message.
+ */
+export function checkMemory(field: string, what: string, blocks: readonly number[]): void {
+  const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(1);
+  const total = 8 * blocks.reduce((sum, count) => sum + count, 0);
+  if (total > MEMORY_LIMIT) {
+    throw new SpecError(
+      field,
+      `${what} needs about ${gib(total)} GiB of WebAssembly memory; the limit is 3.5 GiB`,
+    );
+  }
+  const largest = 8 * Math.max(...blocks);
+  if (largest > BLOCK_LIMIT) {
+    throw new SpecError(
+      field,
+      `${what} needs one block of ${gib(largest)} GiB of WebAssembly memory; a block must ` +
+        'stay below 1 GiB',
+    );
+  }
+}
 
 interface ResolvedKernel {
   kind: number;
@@ -238,7 +268,8 @@ function checkRows(X: unknown, d: number): number {
  * quadrature at order 64 (tanh: n = 1000 in tens of seconds). Memory:
  * n^2 + n d doubles.
  * Throws SpecError naming the field for a bad d, X, alpha, activation or
- * option, or when the Gram matrix would not fit in WebAssembly memory.
+ * option, or when the Gram matrix would not fit in WebAssembly memory
+ * (3.5 GiB in all, below 1 GiB for K: n <= 11585).
  */
 export function analyticNtk(
   engine: Engine, X: Float64Array | readonly number[], d: number,
@@ -251,14 +282,9 @@ export function analyticNtk(
   );
   const alpha = positive(obj.alpha, 'options.alpha', 1);
   const n = checkRows(X, dim);
-  const bytes = 8 * (n * n + n * dim + n + 8 * kernel.order);
-  if (bytes > MEMORY_LIMIT) {
-    throw new SpecError(
-      'X',
-      `the ${n} x ${n} Gram matrix needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of ` +
-        'WebAssembly memory; the limit is 3.5 GiB',
-    );
-  }
+  checkMemory('X', `the ${n} x ${n} Gram matrix`, [
+    n * n, n * dim, n + 6 * kernel.order, kernel.order, kernel.order,
+  ]);
   const scale = alpha * alpha;
   return withRule(engine, kernel.order, (nodes, weights) => engine.scope((mem) => {
     const x = mem.allocFrom(X);

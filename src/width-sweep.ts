@@ -13,7 +13,7 @@
  * alpha scales both kernels by alpha^2 and leaves the ratio unchanged.
  */
 import {
-  analyticNtk, CLOSED_FORM_ACTIVATIONS, DEFAULT_QUADRATURE_ORDER, MAX_QUADRATURE_ORDER,
+  analyticNtk, checkMemory, CLOSED_FORM_ACTIVATIONS, DEFAULT_QUADRATURE_ORDER, MAX_QUADRATURE_ORDER,
 } from './analytic.js';
 import { sphereInputs } from './data.js';
 import { initNetwork, ntk } from './network.js';
@@ -85,13 +85,6 @@ export interface WidthSweepResult {
   };
 }
 
-/** Bytes the empirical NTK of n points at width m needs in wasm memory, roughly. */
-function ntkBytes(n: number, d: number, m: number): number {
-  return 8 * (n * m + 2 * m * d + n * d + 3 * m + n * n + 2 * n);
-}
-
-const MEMORY_LIMIT = 3.5 * 2 ** 30;
-
 function resolveData(value: unknown): { X: Float64Array; n: number; d: number;
   kind: 'sphere' | 'given'; seed: number | null } {
   const obj = object(value ?? DEFAULT_SPEC.data, 'options.data');
@@ -137,14 +130,9 @@ function resolveWidths(value: unknown, n: number, d: number): number[] {
         `${field} must be an even integer >= 2 (symmetric initialisation); got ${shown(width)}`,
       );
     }
-    const bytes = ntkBytes(n, d, width);
-    if (bytes > MEMORY_LIMIT) {
-      throw new SpecError(
-        field,
-        `${field} = ${width} needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of WebAssembly ` +
-          `memory with n = ${n}, d = ${d}; the limit is 3.5 GiB`,
-      );
-    }
+    checkMemory(field, `${field} = ${width} with n = ${n}, d = ${d}`, [
+      n * width, width * d, width * d, width, width, n * n, n * d, n,
+    ]);
     return width;
   });
 }
@@ -166,7 +154,8 @@ function frobeniusDistance(A: Float64Array, B: Float64Array): number {
  * K_inf once (closed form, or about 1600 sigma evaluations per pair at order
  * 64). The default run (n = 64, d = 8, widths 64..16384, 4 seeds, tanh) takes
  * a few seconds. Throws SpecError naming the option for bad input, or a
- * width whose kernel would not fit in WebAssembly memory.
+ * width whose kernel would not fit in WebAssembly memory (3.5 GiB in all,
+ * below 1 GiB for any one buffer, such as the n x M slopes).
  */
 export async function widthSweep(options: WidthSweepOptions = {}): Promise<WidthSweepResult> {
   const obj = object(options, 'options');

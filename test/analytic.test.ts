@@ -4,7 +4,11 @@ import {
   type Activation, type Engine,
 } from '../src/index.js';
 import { GENERAL_NORM, HERMITE_20 } from './analytic-values.js';
-import { TOL, expectClose, maxAbsDifference } from './tolerance-analytic.js';
+import {
+  CLOSED_FORM_ROUNDING, CLOSED_VS_QUADRATURE, GENERAL_NORM_HIGH_ORDER, GENERAL_NORM_SMOOTH,
+  GENERAL_NORM_TANH, HERMITE_MOMENTS, HERMITE_RULE, RELU_QUADRATURE, SMOOTH_ORDERS, TANH_ORDERS,
+  WIDE_NETWORK_SQRT_M, expectClose,
+} from './tolerance-analytic.js';
 
 let engine: Engine;
 
@@ -18,6 +22,13 @@ const GRID = Array.from({ length: 41 }, (_, i) => -1 + i / 20);
 /** Rows of the inputs as one row-major array. */
 function rows(...xs: number[][]): Float64Array {
   return Float64Array.from(xs.flat());
+}
+
+/** The largest |a[i] - b[i]|. */
+function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
 }
 
 /** (2k - 1)!! = E[Z^(2k)] for Z standard normal. */
@@ -52,16 +63,16 @@ describe('the Gauss-Hermite rule', () => {
     ];
     for (const [order, nodes, weights] of cases) {
       const rule = gaussHermiteRule(engine, order);
-      nodes.forEach((z, i) => expectClose(rule.nodes[i], z, TOL.rounding, `node ${i}`));
-      weights.forEach((w, i) => expectClose(rule.weights[i], w, TOL.rounding, `weight ${i}`));
+      expectClose(rule.nodes, nodes, CLOSED_FORM_ROUNDING, `nodes of order ${order}`);
+      expectClose(rule.weights, weights, CLOSED_FORM_ROUNDING, `weights of order ${order}`);
     }
   });
 
   it("matches NumPy's hermegauss at order 20", () => {
     const rule = gaussHermiteRule(engine, 20);
     HERMITE_20.forEach(([z, w], i) => {
-      expectClose(rule.nodes[i], z, TOL.hermiteRule, `node ${i}`);
-      expectClose(rule.weights[i], w, TOL.hermiteRule, `weight ${i}`);
+      expectClose(rule.nodes[i], z, HERMITE_RULE, `node ${i}`);
+      expectClose(rule.weights[i], w, HERMITE_RULE, `weight ${i}`);
       expect(rule.nodes[19 - i]).toBe(-rule.nodes[i]);
       expect(rule.weights[19 - i]).toBe(rule.weights[i]);
     });
@@ -80,7 +91,7 @@ describe('the Gauss-Hermite rule', () => {
         if (order % 2 === 1) expect(nodes[(order - 1) / 2]).toBe(0);
         for (let k = 0; k <= Math.min(order - 1, 6); k++) {
           const moment = nodes.reduce((s, z, i) => s + weights[i] * z ** (2 * k), 0);
-          expectClose(moment, evenMoment(k), TOL.hermiteMoments, `order ${order}, E[Z^${2 * k}]`);
+          expectClose(moment, evenMoment(k), HERMITE_MOMENTS, `order ${order}, E[Z^${2 * k}]`);
         }
       }
     });
@@ -107,9 +118,9 @@ describe('h(t) for unit-norm inputs', () => {
       const rf = analyticH(engine, act, GRID, { part: 'rf' });
       const both = analyticH(engine, act, GRID, { part: 'both' });
       GRID.forEach((t, i) => {
-        expectClose(nt[i], forms.nt(t), TOL.rounding, `NT at t = ${t}`);
-        expectClose(rf[i], forms.rf(t), TOL.rounding, `RF at t = ${t}`);
-        expectClose(both[i], forms.nt(t) + forms.rf(t), TOL.rounding, `h at t = ${t}`);
+        expectClose(nt[i], forms.nt(t), CLOSED_FORM_ROUNDING, `NT at t = ${t}`);
+        expectClose(rf[i], forms.rf(t), CLOSED_FORM_ROUNDING, `RF at t = ${t}`);
+        expectClose(both[i], forms.nt(t) + forms.rf(t), CLOSED_FORM_ROUNDING, `h at t = ${t}`);
       });
     });
   }
@@ -119,9 +130,7 @@ describe('h(t) for unit-norm inputs', () => {
       for (const part of ['nt', 'rf'] as const) {
         const closed = analyticH(engine, activation, GRID, { part, method: 'closed-form' });
         const quadrature = analyticH(engine, activation, GRID, { part, method: 'quadrature' });
-        GRID.forEach((t, i) => {
-          expectClose(quadrature[i], closed[i], TOL.closedVsQuadrature, `${part} at t = ${t}`);
-        });
+        expectClose(quadrature, closed, CLOSED_VS_QUADRATURE, `${part} on the grid of t`);
       }
     });
   }
@@ -130,20 +139,19 @@ describe('h(t) for unit-norm inputs', () => {
     for (const part of ['nt', 'rf'] as const) {
       const closed = analyticH(engine, 'relu', GRID, { part });
       const quadrature = analyticH(engine, 'relu', GRID, { part, method: 'quadrature' });
-      expect(maxAbsDifference(quadrature, closed)).toBeLessThanOrEqual(TOL.reluQuadrature.abs);
+      expectClose(quadrature, closed, RELU_QUADRATURE, `relu ${part}`);
       expect(maxAbsDifference(quadrature, closed)).toBeGreaterThan(1e-6);
     }
   });
 
   it('gives the same tanh, gelu and softplus kernels at orders 64 and 128', () => {
-    const cases = [['tanh', TOL.tanhOrders], ['gelu', TOL.smoothOrders],
-      ['softplus', TOL.smoothOrders]] as const;
+    const cases = [['tanh', TANH_ORDERS], ['gelu', SMOOTH_ORDERS],
+      ['softplus', SMOOTH_ORDERS]] as const;
     for (const [activation, tol] of cases) {
       for (const part of ['nt', 'rf'] as const) {
         const low = analyticH(engine, activation, GRID, { part, order: 64 });
         const high = analyticH(engine, activation, GRID, { part, order: 128 });
-        expect(maxAbsDifference(low, high), `${activation} ${part}`)
-          .toBeLessThanOrEqual(tol.abs);
+        expectClose(low, high, tol, `${activation} ${part}`);
       }
     }
   });
@@ -158,14 +166,14 @@ describe('the analytic NTK Gram matrix', () => {
   it('matches an independent adaptive integration for inputs of any norm', () => {
     for (const [activation, x, y, nt, rf] of GENERAL_NORM) {
       const X = rows(x, y);
-      const tol = activation === 'tanh' ? TOL.generalNormTanh : TOL.generalNormSmooth;
+      const tol = activation === 'tanh' ? GENERAL_NORM_TANH : GENERAL_NORM_SMOOTH;
       const what = `${activation} ${JSON.stringify(x)} ${JSON.stringify(y)}`;
       expectClose(analyticNtk(engine, X, 3, { activation })[1], nt, tol, `NT ${what}`);
       expectClose(analyticNtk(engine, X, 3, { activation, part: 'rf' })[1], rf, tol, `RF ${what}`);
       const high = { activation, order: 256 };
-      expectClose(analyticNtk(engine, X, 3, high)[2], nt, TOL.generalNormHighOrder, what);
+      expectClose(analyticNtk(engine, X, 3, high)[2], nt, GENERAL_NORM_HIGH_ORDER, what);
       expectClose(
-        analyticNtk(engine, X, 3, { ...high, part: 'rf' })[2], rf, TOL.generalNormHighOrder,
+        analyticNtk(engine, X, 3, { ...high, part: 'rf' })[2], rf, GENERAL_NORM_HIGH_ORDER,
         what,
       );
     }
@@ -179,8 +187,7 @@ describe('the analytic NTK Gram matrix', () => {
         const quadrature = analyticNtk(engine, X, 3, {
           activation, part, method: 'quadrature', order: 256,
         });
-        expect(maxAbsDifference(closed, quadrature), `${activation} ${part}`)
-          .toBeLessThanOrEqual(TOL.generalNormHighOrder.abs);
+        expectClose(quadrature, closed, GENERAL_NORM_HIGH_ORDER, `${activation} ${part}`);
       }
     }
     const [a, b] = [[1.5, 0.5, -0.25], [-0.3, 0.7, 1.1]];
@@ -192,9 +199,9 @@ describe('the analytic NTK Gram matrix', () => {
     const reluRf = Math.sqrt(p * q) *
       (Math.sqrt(1 - t * t) + (Math.PI - Math.acos(t)) * t) / (2 * Math.PI);
     expectClose(analyticNtk(engine, X, 3, { activation: 'erf', part: 'rf' })[1], erfRf,
-      TOL.rounding, 'erf RF');
+      CLOSED_FORM_ROUNDING, 'erf RF');
     expectClose(analyticNtk(engine, X, 3, { activation: 'relu', part: 'rf' })[1], reluRf,
-      TOL.rounding, 'relu RF');
+      CLOSED_FORM_ROUNDING, 'relu RF');
   });
 
   it('gives finite values for a zero input, by every activation and method', () => {
@@ -210,8 +217,8 @@ describe('the analytic NTK Gram matrix', () => {
     }
     const softplus = GENERAL_NORM.find(([act, x]) => act === 'softplus' && x[0] === 0)!;
     const rf = analyticNtk(engine, X, 3, { activation: 'softplus', part: 'rf' });
-    expectClose(rf[1], softplus[4], TOL.generalNormSmooth, 'softplus RF with a zero input');
-    expectClose(rf[0], Math.log(2) ** 2, TOL.rounding, 'softplus(0)^2');
+    expectClose(rf[1], softplus[4], GENERAL_NORM_SMOOTH, 'softplus RF with a zero input');
+    expectClose(rf[0], Math.log(2) ** 2, CLOSED_FORM_ROUNDING, 'softplus(0)^2');
   });
 
   it('is exactly symmetric, scales like alpha^2, and its parts add up', () => {
@@ -224,8 +231,8 @@ describe('the analytic NTK Gram matrix', () => {
       for (let l = 0; l < 4; l++) expect(K[i * 4 + l]).toBe(K[l * 4 + i]);
     }
     K.forEach((value, i) => {
-      expectClose(value, nt[i] + rf[i], TOL.rounding, `entry ${i}`);
-      expectClose(scaled[i], 9 * value, TOL.rounding, `alpha = 3, entry ${i}`);
+      expectClose(value, nt[i] + rf[i], CLOSED_FORM_ROUNDING, `entry ${i}`);
+      expectClose(scaled[i], 9 * value, CLOSED_FORM_ROUNDING, `alpha = 3, entry ${i}`);
     });
   });
 
@@ -240,7 +247,7 @@ describe('the analytic NTK Gram matrix', () => {
         const distance = Math.hypot(...K.map((value, i) => value - limit[i]));
         const norm = Math.hypot(...limit);
         expect(distance / norm, `${activation}, seed ${seed}`)
-          .toBeLessThanOrEqual(TOL.wideNetworkSqrtM / Math.sqrt(width));
+          .toBeLessThanOrEqual(WIDE_NETWORK_SQRT_M / Math.sqrt(width));
       }
     }
   });
@@ -257,7 +264,7 @@ describe('the analytic NTK Gram matrix', () => {
     const limit = analyticNtk(engine, X, 3, { activation: 'tanh', part: 'rf' });
     const distance = Math.hypot(...empirical.map((value, i) => value - limit[i]));
     expect(distance / Math.hypot(...limit))
-      .toBeLessThanOrEqual(TOL.wideNetworkSqrtM / Math.sqrt(width));
+      .toBeLessThanOrEqual(WIDE_NETWORK_SQRT_M / Math.sqrt(width));
   });
 });
 
@@ -309,10 +316,13 @@ describe('bad input', () => {
   });
 
   it('refuses a Gram matrix that would not fit in WebAssembly memory', () => {
-    const big = new Float64Array(30000);
-    expect(specError(() => analyticNtk(engine, big, 1)).message).toBe(
+    expect(specError(() => analyticNtk(engine, new Float64Array(30000), 1)).message).toBe(
       'the 30000 x 30000 Gram matrix needs about 6.7 GiB of WebAssembly memory; ' +
         'the limit is 3.5 GiB',
+    );
+    expect(specError(() => analyticNtk(engine, new Float64Array(12000), 1)).message).toBe(
+      'the 12000 x 12000 Gram matrix needs one block of 1.1 GiB of WebAssembly memory; ' +
+        'a block must stay below 1 GiB',
     );
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SpecError, widthSweep, type WidthSweepOptions } from '../src/index.js';
 import { main } from '../src/node/cli.js';
-import { TOL } from './tolerance-analytic.js';
+import { WIDTH_SLOPE } from './tolerance-analytic.js';
 
 const small: WidthSweepOptions = {
   data: { n: 24, d: 5, seed: 3 },
@@ -18,8 +18,8 @@ describe('widthSweep', () => {
     const result = await widthSweep({ ...small, onWidth: (row) => seen.push(row.width) });
     expect(seen).toEqual([64, 256, 1024, 4096]);
     expect(result.rows.map((row) => row.width)).toEqual(seen);
-    expect(result.slope).toBeGreaterThanOrEqual(TOL.widthSlope.min);
-    expect(result.slope).toBeLessThanOrEqual(TOL.widthSlope.max);
+    expect(result.slope).toBeGreaterThanOrEqual(WIDTH_SLOPE.min);
+    expect(result.slope).toBeLessThanOrEqual(WIDTH_SLOPE.max);
     for (const row of result.rows) {
       expect(row.errors).toHaveLength(3);
       const mean = row.errors.reduce((s, e) => s + e, 0) / 3;
@@ -81,8 +81,11 @@ describe('widthSweep', () => {
         'options.width is not a known field; expected one of data, activation, alpha, widths, ' +
           'seeds, order, onWidth'],
       [{ data: { n: 4096, d: 8 }, widths: [1 << 20] }, 'options.widths[0]',
-        'options.widths[0] = 1048576 needs about 32.3 GiB of WebAssembly memory with n = 4096, ' +
-          'd = 8; the limit is 3.5 GiB'],
+        'options.widths[0] = 1048576 with n = 4096, d = 8 needs about 32.3 GiB of WebAssembly ' +
+          'memory; the limit is 3.5 GiB'],
+      [{ data: { n: 64, d: 8 }, widths: [64, 1 << 21] }, 'options.widths[1]',
+        'options.widths[1] = 2097152 with n = 64, d = 8 needs one block of 1.0 GiB of ' +
+          'WebAssembly memory; a block must stay below 1 GiB'],
       [{ data: { X: [[0, 0], [0, 0]] } }, 'options.data',
         'the limit kernel of these inputs is 0 for tanh, so no relative error can be measured; ' +
           'use inputs that are not all zero'],
