@@ -72,7 +72,7 @@ export interface KernelOptions {
 export interface AnalyticNtkOptions extends KernelOptions {
   /** The output scale alpha > 0; default 1. */
   alpha?: number;
-  /** default 'tanh', as in the default spec. */
+  /** Default 'tanh', as in the default spec. */
   activation?: Activation;
 }
 
@@ -166,8 +166,10 @@ function withRule<T>(
  * The Gauss-Hermite rule for the standard normal law: sum_i weights[i]
  * g(nodes[i]) = E[g(Z)], Z ~ N(0, 1), exact when g is a polynomial of
  * degree below 2 order. Nodes decrease and are exactly symmetric; the
- * weights sum to 1. Computed in the kernels by Newton's iteration on the
- * Hermite polynomials (see `assembly/analytic.ts`). Cost: order^2.
+ * weights sum to 1. Computed in the kernels by the Golub-Welsch method
+ * (eigenvalues of the Jacobi matrix by implicit QL), a Newton polish on the
+ * Hermite polynomials and Christoffel weights; see `assembly/quadrature.ts`.
+ * Cost: about 10 order^2.
  * Throws SpecError unless order is an integer in [1, 512].
  */
 export function gaussHermiteRule(
