@@ -13,6 +13,13 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export const TARGETS = ['linear', 'single-index', 'teacher', 'noise'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
+/**
+ * Output scalings: 'lazy' puts alpha / sqrt(M) in front of the sum, 'mean-field' puts
+ * alpha / M there (alpha then plays the part of alpha_0 in alpha = alpha_0 / sqrt(M)).
+ */
+export const SCALINGS = ['lazy', 'mean-field'] as const;
+export type Scaling = (typeof SCALINGS)[number];
+
 export interface TargetSpec {
   type: TargetName;
   /** Link g of the single-index target g(sqrt(d) <beta, x>); default 'tanh'. */
@@ -58,14 +65,24 @@ export type TestSpec = SphereTestSpec | GivenTestSpec;
 export interface ModelSpec {
   /** Hidden units M; even for the symmetric initialisation. */
   width?: number;
-  /** Output scale alpha > 0 (f = alpha / sqrt(M) sum_j a_j sigma(<w_j, x>)). */
+  /**
+   * Output scale alpha > 0: f = (alpha / sqrt(M)) sum_j a_j sigma(<w_j, x>) under the lazy
+   * scaling, f = (alpha / M) sum_j a_j sigma(<w_j, x>) under the mean-field scaling.
+   */
   alpha?: number;
+  /** 'lazy' (alpha / sqrt(M), the default) or 'mean-field' (alpha / M). */
+  scaling?: Scaling;
   activation?: Activation;
   seed?: number;
   /** Initial first-layer rows (M x d); default symmetric Gaussian rows. */
   W0?: number[][];
-  /** Second-layer signs (M values of +1 or -1); default +1 then -1 by halves. */
+  /**
+   * Initial second layer (M values); default +1 then -1 by halves. Values must be +1 or -1
+   * unless `trainSecondLayer` is set, in which case any finite values are accepted.
+   */
   a?: number[];
+  /** Train the second layer a along with W (theta = (W, a)); default false. */
+  trainSecondLayer?: boolean;
 }
 
 export interface FlowSpec {
@@ -101,7 +118,9 @@ export class SpecError extends Error {
 export const DEFAULT_SPEC = {
   data: { n: 64, d: 8, seed: 1, target: 'teacher', noise: 0 },
   test: { n: 256 },
-  model: { width: 512, alpha: 1, activation: 'tanh', seed: 2 },
+  model: {
+    width: 512, alpha: 1, scaling: 'lazy', activation: 'tanh', seed: 2, trainSecondLayer: false,
+  },
   flow: { method: 'rk4', steps: 600, record: 13 },
   kernelChange: true,
 } as const satisfies Spec;
@@ -119,8 +138,8 @@ export interface ResolvedSpec {
     | { kind: 'sphere'; n: number; seed: number }
     | { kind: 'given'; n: number; X: Float64Array; y: Float64Array | null };
   model: {
-    width: number; alpha: number; activation: Activation; seed: number;
-    W0: Float64Array | null; a: Float64Array | null;
+    width: number; alpha: number; scaling: Scaling; activation: Activation; seed: number;
+    W0: Float64Array | null; a: Float64Array | null; trainSecondLayer: boolean;
   };
   flow: { method: 'rk4' | 'euler'; dt: number | null; steps: number; record: number };
   kernelChange: boolean;
@@ -324,10 +343,25 @@ function resolveTest(value: unknown, data: ResolvedSpec['data']): ResolvedSpec['
   };
 }
 
+/** true or false, or the fallback when absent. */
+function flag(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new SpecError(field, `${field} must be true or false; got ${shown(value)}`);
+  }
+  return value;
+}
+
 function resolveModel(obj: Record<string, unknown>, d: number): ResolvedSpec['model'] {
-  rejectUnknown(obj, 'spec.model', ['width', 'alpha', 'activation', 'seed', 'W0', 'a']);
+  rejectUnknown(obj, 'spec.model', [
+    'width', 'alpha', 'activation', 'seed', 'W0', 'a', 'scaling', 'trainSecondLayer',
+  ]);
   const activation = oneOf(obj.activation, 'spec.model.activation', ACTIVATIONS, 'tanh');
   const alpha = positive(obj.alpha, 'spec.model.alpha', DEFAULT_SPEC.model.alpha);
+  const scaling = oneOf(obj.scaling, 'spec.model.scaling', SCALINGS, DEFAULT_SPEC.model.scaling);
+  const trainSecondLayer = flag(
+    obj.trainSecondLayer, 'spec.model.trainSecondLayer', DEFAULT_SPEC.model.trainSecondLayer,
+  );
   const seed = integer(obj.seed, 'spec.model.seed', DEFAULT_SPEC.model.seed, 0);
   let W0: Float64Array | null = null;
   let width: number;
@@ -347,7 +381,9 @@ function resolveModel(obj: Record<string, unknown>, d: number): ResolvedSpec['mo
     width = integer(obj.width, 'spec.model.width', DEFAULT_SPEC.model.width, 1, MAX_SIZE);
   }
   let a: Float64Array | null = null;
-  if (obj.a !== undefined) {
+  if (obj.a !== undefined && trainSecondLayer) {
+    a = vector(obj.a, 'spec.model.a', width, 'one value per hidden unit');
+  } else if (obj.a !== undefined) {
     a = vector(obj.a, 'spec.model.a', width, 'one sign per hidden unit');
     a.forEach((sign, j) => {
       if (sign !== 1 && sign !== -1) {
@@ -363,7 +399,7 @@ function resolveModel(obj: Record<string, unknown>, d: number): ResolvedSpec['mo
         '(or give the signs spec.model.a explicitly)',
     );
   }
-  return { width, alpha, activation, seed, W0, a };
+  return { width, alpha, scaling, activation, seed, W0, a, trainSecondLayer };
 }
 
 function resolveFlow(value: unknown): ResolvedSpec['flow'] {
@@ -381,9 +417,17 @@ function resolveFlow(value: unknown): ResolvedSpec['flow'] {
   };
 }
 
-/** Bytes of wasm memory a run of these sizes needs, roughly; wasm32 addresses 4 GiB. */
-export function memoryEstimate(n: number, d: number, m: number, nt: number): number {
-  return 8 * (2 * n * m + n * d + 8 * m * d + nt * m + nt * d + 2 * n * n + 8 * n + 4 * nt);
+/**
+ * Bytes of wasm memory a run of these sizes needs, roughly; wasm32 addresses 4 GiB. Training
+ * the second layer adds the hidden outputs sigma(X W^T) at W0 and at W_t (n x M each), those
+ * of the test set at W0 (nt x M), and the M second-layer entries of each parameter buffer.
+ */
+export function memoryEstimate(
+  n: number, d: number, m: number, nt: number, trainSecondLayer = false,
+): number {
+  const secondLayer = trainSecondLayer ? 2 * n * m + nt * m + 8 * m : 0;
+  return 8 * (2 * n * m + n * d + 8 * m * d + nt * m + nt * d + 2 * n * n + 8 * n + 4 * nt +
+    secondLayer);
 }
 
 const MEMORY_LIMIT = 3.5 * 2 ** 30;
@@ -398,13 +442,8 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
   const test = resolveTest(top.test, data);
   const model = resolveModel(modelObj, data.d);
   const flow = resolveFlow(top.flow);
-  if (top.kernelChange !== undefined && typeof top.kernelChange !== 'boolean') {
-    throw new SpecError(
-      'spec.kernelChange',
-      `spec.kernelChange must be true or false; got ${shown(top.kernelChange)}`,
-    );
-  }
-  const bytes = memoryEstimate(data.n, data.d, model.width, test.n);
+  const kernelChange = flag(top.kernelChange, 'spec.kernelChange', DEFAULT_SPEC.kernelChange);
+  const bytes = memoryEstimate(data.n, data.d, model.width, test.n, model.trainSecondLayer);
   if (bytes > MEMORY_LIMIT) {
     throw new SpecError(
       'spec',
@@ -413,5 +452,5 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
         'the limit is 3.5 GiB',
     );
   }
-  return { data, test, model, flow, kernelChange: top.kernelChange !== false };
+  return { data, test, model, flow, kernelChange };
 }

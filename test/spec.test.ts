@@ -102,7 +102,7 @@ describe('spec validation', () => {
   it('rejects unknown fields, so typos do not pass silently', () => {
     expect(messageOf({ ...small, model: { widht: 8 } })).toBe(
       'spec.model.widht is not a known field; expected one of width, alpha, activation, seed, ' +
-        'W0, a',
+        'W0, a, scaling, trainSecondLayer',
     );
   });
 
