@@ -3,11 +3,14 @@
  * integrated side by side in the kernels (RK4 or explicit Euler), with the
  * figures of MATH.md measured at any point.
  *
- *   dW/dt = (1/n) Phi(W)^T (y - f_n(W)),    W(0) = W0,
- *   dV/dt = (1/n) Phi0^T (r0 - Phi0 V),      V(0) = 0,  theta_bar = W0 + V.
+ *   d theta/dt = (1/n) Phi(theta)^T (y - f_n(theta)),  theta(0) = theta_0,
+ *   dV/dt = (1/n) Phi0^T (r0 - Phi0 V),                 V(0) = 0,  theta_bar = theta_0 + V,
+ *
+ * with theta = W (M d values), or theta = (W, a) (M d + M values, the weights first) when
+ * the network's second layer is trained; then Phi, K_0 and every figure include a.
  */
 import type { Dataset } from './data.js';
-import { activationCode, outputScale, type Network } from './network.js';
+import { activationCode, outputScale, parameterCount, type Network } from './network.js';
 import type { Engine, Pointer } from './wasm.js';
 
 /** RK4 on the linear flow is stable while dt lambda_max(K_0) / n stays below this. */
@@ -53,7 +56,7 @@ const METRIC_COUNT = 9;
 
 /**
  * A running flow. Owns its buffers in `engine` until `dispose()`. The
- * linearised model is f_lin(x; theta) = f(x; W0) + <grad f(x; W0), theta - W0>.
+ * linearised model is f_lin(x; theta) = f(x; theta_0) + <grad f(x; theta_0), theta - theta_0>.
  */
 export class GradientFlow {
   /** lambda_max(K_0) by power iteration (a lower estimate, converged to ~1e-10). */
@@ -64,6 +67,7 @@ export class GradientFlow {
   private readonly net: Network;
   private readonly owned: Pointer[] = [];
   private readonly flow: Pointer;
+  /** theta: W (M x d), followed by a (M) when the second layer is trained. */
   private readonly w: Pointer;
   private readonly v: Pointer;
   private readonly k0: Pointer;
@@ -72,10 +76,12 @@ export class GradientFlow {
   private stepsTaken = 0;
 
   /**
-   * Sets up the flow from the network `net` (its W is W0) on `train`, with
-   * an optional test set (labels may be empty: then no test risks).
+   * Sets up the flow from the network `net` (its W and a are theta_0) on `train`, with
+   * an optional test set (labels may be empty: then no test risks). With
+   * `net.trainSecondLayer` the flow moves a too and K_0 includes its random-features part.
    * `kernelChange` also measures ||K_t - K_0||_F / ||K_0||_F, at n^2 (M + d) / 2
-   * per measurement. K_0 itself is always kept: the linear flow runs on it.
+   * (n^2 (2 M + d) / 2 with a trained second layer) per measurement. K_0 itself is always
+   * kept: the linear flow runs on it.
    */
   constructor(
     engine: Engine, net: Network, train: Dataset, test: Dataset | null, kernelChange = true,
@@ -88,24 +94,34 @@ export class GradientFlow {
     this.n = n;
     this.testN = nt;
     const k = engine.k;
+    const trained = net.trainSecondLayer === true;
     try {
+      const scale = outputScale(net);
       const x = this.own(engine.allocFrom(train.X));
       const y = this.own(engine.allocFrom(train.y));
-      const a = this.own(engine.allocFrom(net.a));
-      const w0 = this.own(engine.allocFrom(net.W));
-      this.w = this.own(engine.alloc(M * d));
-      this.v = this.own(engine.alloc(M * d));
+      const a = trained ? 0 : this.own(engine.allocFrom(net.a));
+      const w0 = this.own(engine.allocFrom(trained ? concat(net.W, net.a) : net.W));
+      this.w = this.own(engine.alloc(parameterCount(net)));
+      this.v = this.own(engine.alloc(parameterCount(net)));
       const xt = nt > 0 ? this.own(engine.allocFrom(test!.X)) : 0;
       const yt = nt > 0 && test!.y.length === nt ? this.own(engine.allocFrom(test!.y)) : 0;
       this.flow = this.own(engine.alloc(Math.ceil(k.flowBytes() / 8)));
-      const work = this.own(engine.alloc(Math.ceil(k.flowWorkBytes(n, d, M, nt) / 8)));
+      const workBytes = k.flowWorkBytes(n, d, M, nt, trained ? 1 : 0);
+      const work = this.own(engine.alloc(Math.ceil(workBytes / 8)));
       this.k0 = this.own(engine.alloc(n * n));
       this.kt = kernelChange ? this.own(engine.alloc(n * n)) : 0;
       this.out = this.own(engine.alloc(METRIC_COUNT));
-      k.flowInit(
-        this.flow, n, d, M, activationCode(net.activation), outputScale(net),
-        x, y, a, w0, this.w, this.v, this.k0, nt, xt, yt, work,
-      );
+      const kind = activationCode(net.activation);
+      if (trained) {
+        k.flowInitTrained(
+          this.flow, n, d, M, kind, scale, x, y, w0, this.w, this.v, this.k0, nt, xt, yt, work,
+        );
+      } else {
+        k.flowInit(
+          this.flow, n, d, M, kind, scale, x, y, a, w0, this.w, this.v, this.k0, nt, xt, yt,
+          work,
+        );
+      }
       const v = this.own(engine.alloc(n));
       const kv = this.own(engine.alloc(n));
       this.lambdaMax = k.lambdaMax(this.k0, n, 1000, 1e-10, v, kv);
@@ -171,10 +187,19 @@ export class GradientFlow {
     return this.engine.read(this.w, this.net.width * this.net.d);
   }
 
-  /** A copy of theta_bar - W0 (M x d), the linearised flow's displacement. */
+  /** A copy of the current second layer a (M values); constant unless it is trained. */
+  secondLayer(): Float64Array {
+    if (!this.net.trainSecondLayer) return this.net.a.slice();
+    return this.engine.read(this.w + 8 * this.net.width * this.net.d, this.net.width);
+  }
+
+  /**
+   * A copy of theta_bar - theta_0, the linearised flow's displacement: M x d values, then
+   * M values for a when the second layer is trained.
+   */
   linearDisplacement(): Float64Array {
     this.engine.k.flowLinearDisplacement(this.flow);
-    return this.engine.read(this.v, this.net.width * this.net.d);
+    return this.engine.read(this.v, parameterCount(this.net));
   }
 
   /** A copy of K_0 (n x n). */
@@ -186,4 +211,11 @@ export class GradientFlow {
   dispose(): void {
     while (this.owned.length > 0) this.engine.free(this.owned.pop()!);
   }
+}
+
+function concat(first: Float64Array, second: Float64Array): Float64Array {
+  const out = new Float64Array(first.length + second.length);
+  out.set(first);
+  out.set(second, first.length);
+  return out;
 }

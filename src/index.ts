@@ -10,16 +10,16 @@ export type {
 export { sweep, logLogSlope, DEFAULT_ALPHAS, SLOPE_FIGURES } from './sweep.js';
 export type { SweepResult, SweepRow, SweepOptions, SlopeFigure } from './sweep.js';
 export {
-  resolveSpec, SpecError, DEFAULT_SPEC, ACTIVATIONS, TARGETS,
+  resolveSpec, SpecError, DEFAULT_SPEC, ACTIVATIONS, TARGETS, SCALINGS,
 } from './spec.js';
 export type {
   Spec, DataSpec, SphereDataSpec, GivenDataSpec, TestSpec, SphereTestSpec, GivenTestSpec,
-  ModelSpec, FlowSpec, TargetSpec, TargetName, Activation, ResolvedSpec,
+  ModelSpec, FlowSpec, TargetSpec, TargetName, Activation, Scaling, ResolvedSpec,
 } from './spec.js';
 export { sphereData, sphereTestData, sphereInputs } from './data.js';
 export type { Dataset, TargetParams } from './data.js';
 export {
-  initNetwork, forward, riskGradient, jvp, vjp, jacobian, ntk, outputScale,
+  initNetwork, forward, riskGradient, jvp, vjp, jacobian, ntk, outputScale, parameterCount,
 } from './network.js';
 export type { Network } from './network.js';
 export {

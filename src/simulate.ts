@@ -4,8 +4,8 @@
  */
 import { drawSphereData, sphereInputs, sphereTestData, type Dataset } from './data.js';
 import { GradientFlow, type Measurement } from './flow.js';
-import { networkFromModel } from './network.js';
-import { resolveSpec, type ResolvedSpec, type Spec } from './spec.js';
+import { networkFromModel, outputScale } from './network.js';
+import { resolveSpec, type ResolvedSpec, type Scaling, type Spec } from './spec.js';
 import { createEngine, kernelsSha256, packageVersion, type Engine } from './wasm.js';
 
 /** Figures per checkpoint (one value each), with the definitions of MATH.md. */
@@ -30,6 +30,12 @@ export interface SimulationMeta {
   width: number;
   testN: number;
   alpha: number;
+  /** 'lazy' (output scale alpha / sqrt(M)) or 'mean-field' (alpha / M). */
+  scaling: Scaling;
+  /** The output scale in front of the sum, alpha / sqrt(M) or alpha / M. */
+  outputScale: number;
+  /** Whether the second layer a was trained along with W. */
+  trainSecondLayer: boolean;
   activation: string;
   data: string;
   method: 'rk4' | 'euler';
@@ -112,6 +118,8 @@ export async function simulate(
     });
     result.meta = {
       n: train.n, d: train.d, width: net.width, testN: test.n, alpha: net.alpha,
+      scaling: resolved.model.scaling, outputScale: outputScale(net),
+      trainSecondLayer: resolved.model.trainSecondLayer,
       activation: net.activation, data: describeData(resolved),
       method, dt, steps, record, lambdaMax: flow.lambdaMax, stableDt: flow.stableDt(method),
       seconds: (performance.now() - started) / 1000,

@@ -40,27 +40,50 @@ export interface KernelExports {
     x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
     kind: number, f: Pointer, slope: Pointer, work: Pointer,
   ): void;
+  forwardHidden(
+    x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
+    kind: number, f: Pointer, slope: Pointer, hidden: Pointer,
+  ): void;
   jvp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
     v: Pointer, u: Pointer, work: Pointer,
+  ): void;
+  jvpSecondLayer(
+    n: number, hidden: Pointer, m: number, scale: number, b: Pointer, u: Pointer,
   ): void;
   vjp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
     u: Pointer, g: Pointer,
   ): void;
+  vjpSecondLayer(
+    n: number, hidden: Pointer, m: number, scale: number, u: Pointer, ga: Pointer,
+  ): void;
   jacobian(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
     phi: Pointer,
   ): void;
+  jacobianTrained(
+    x: Pointer, n: number, d: number, slope: Pointer, hidden: Pointer, m: number, a: Pointer,
+    scale: number, phi: Pointer,
+  ): void;
   ntkGram(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, scale: number, k: Pointer,
   ): void;
+  ntkGramTrained(
+    x: Pointer, n: number, d: number, slope: Pointer, hidden: Pointer, m: number, a: Pointer,
+    scale: number, k: Pointer,
+  ): void;
   lambdaMax(k: Pointer, n: number, maxIters: number, tol: number, v: Pointer, kv: Pointer): number;
   flowBytes(): number;
-  flowWorkBytes(n: number, d: number, m: number, nt: number): number;
+  flowWorkBytes(n: number, d: number, m: number, nt: number, trained: number): number;
   flowInit(
     flow: Pointer, n: number, d: number, m: number, kind: number, scale: number,
     x: Pointer, y: Pointer, a: Pointer, w0: Pointer, w: Pointer, v: Pointer, k0: Pointer,
+    nt: number, xt: Pointer, yt: Pointer, work: Pointer,
+  ): void;
+  flowInitTrained(
+    flow: Pointer, n: number, d: number, m: number, kind: number, scale: number,
+    x: Pointer, y: Pointer, theta0: Pointer, theta: Pointer, v: Pointer, k0: Pointer,
     nt: number, xt: Pointer, yt: Pointer, work: Pointer,
   ): void;
   flowRk4(flow: Pointer, dt: number, steps: number): number;
