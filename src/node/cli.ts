@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate, type SimulationResult } from '../simulate.js';
-import { DEFAULT_SPEC, SpecError, type Spec } from '../spec.js';
+import { DEFAULT_SPEC, SCALINGS, SpecError, type Scaling, type Spec } from '../spec.js';
 import { DEFAULT_ALPHAS, SLOPE_FIGURES, sweep, type SweepResult, type SweepRow } from '../sweep.js';
 import { DataError, loadDataFile, loadMnist } from './datafile.js';
 import { packageVersion } from '../wasm.js';
@@ -28,6 +28,8 @@ sweep options:
   --test-n N           test points; default 256 (sphere), 500 (mnist)
   --width M            hidden units
   --activation NAME    relu, tanh, erf, softplus, gelu, quadratic, identity
+  --scaling NAME       'lazy' (output scale alpha / sqrt(M), default) or 'mean-field' (alpha / M)
+  --train-second-layer train the second layer a along with the first-layer weights
   --steps N            integration steps per alpha
   -o, --out PREFIX     writes PREFIX.json and PREFIX.csv; default out/sweep
 `;
@@ -141,7 +143,7 @@ async function runSimulate(args: string[]): Promise<void> {
   }
 }
 
-function sweepSpec(values: Record<string, string | undefined>): Spec {
+function sweepSpec(values: Record<string, string | undefined>, trainSecondLayer: boolean): Spec {
   const base: Spec = values.spec ? readSpec(values.spec) : structuredClone(DEFAULT_SPEC) as Spec;
   const spec: Spec = { ...base, model: { ...base.model }, flow: { ...base.flow } };
   const n = positiveInteger(values.n, '--n');
@@ -176,6 +178,16 @@ function sweepSpec(values: Record<string, string | undefined>): Spec {
   if (values.activation) {
     spec.model = { ...spec.model, activation: values.activation as never };
   }
+  if (values.scaling !== undefined) {
+    if (!SCALINGS.includes(values.scaling as Scaling)) {
+      fail(
+        `--scaling must be one of ${SCALINGS.map((c) => `'${c}'`).join(', ')}; ` +
+          `got '${values.scaling}'`,
+      );
+    }
+    spec.model = { ...spec.model, scaling: values.scaling as Scaling };
+  }
+  if (trainSecondLayer) spec.model = { ...spec.model, trainSecondLayer: true };
   const steps = positiveInteger(values.steps, '--steps');
   if (steps !== undefined) {
     const record = Math.min(spec.flow?.record ?? DEFAULT_SPEC.flow.record, steps + 1);
@@ -192,12 +204,14 @@ async function runSweep(args: string[]): Promise<void> {
       spec: { type: 'string' }, alphas: { type: 'string' }, data: { type: 'string' },
       digits: { type: 'string' }, n: { type: 'string' }, 'test-n': { type: 'string' },
       width: { type: 'string' }, activation: { type: 'string' }, steps: { type: 'string' },
+      scaling: { type: 'string' }, 'train-second-layer': { type: 'boolean' },
       out: { type: 'string', short: 'o' },
     },
   });
   if (positionals.length > 0) fail(`sweep takes no positional arguments; got '${positionals[0]}'`);
   const alphas = values.alphas ? numberList(values.alphas, '--alphas') : DEFAULT_ALPHAS;
-  const spec = sweepSpec(values);
+  const { 'train-second-layer': trainSecondLayer, ...strings } = values;
+  const spec = sweepSpec(strings, trainSecondLayer === true);
   const prefix = values.out ?? 'out/sweep';
   const started = performance.now();
   const result = await sweep(spec, alphas, {
@@ -207,8 +221,10 @@ async function runSweep(args: string[]): Promise<void> {
   const first = result.runs[0].meta;
   process.stdout.write(
     `lazy-regime sweep: n = ${first.n}, d = ${first.d}, width = ${first.width}, ` +
-      `activation ${first.activation}, data ${first.data}, ${first.steps} ${first.method} ` +
-      `steps per alpha (same alpha^2 t), ${seconds.toFixed(1)} s\n\n${table(result)}\n`,
+      `activation ${first.activation}, ${first.scaling} scaling` +
+      `${first.trainSecondLayer ? ', second layer trained' : ''}, data ${first.data}, ` +
+      `${first.steps} ${first.method} steps per alpha (same alpha^2 t), ` +
+      `${seconds.toFixed(1)} s\n\n${table(result)}\n`,
   );
   writeWhole(`${prefix}.json`, `${JSON.stringify({ spec, alphas, ...result }, null, 2)}\n`);
   writeWhole(`${prefix}.csv`, csv(result));
