@@ -141,6 +141,26 @@ describe('lazy-regime sweep', () => {
     expect(stderr).toContain("got 'sigmoid'");
   });
 
+  it('runs a mean-field sweep with a trained second layer and says so', async () => {
+    const prefix = join(dir, 'sweep');
+    const code = await main([
+      'sweep', '--spec', writeSpec(smallSpec), '--alphas', '1,2', '--scaling', 'mean-field',
+      '--train-second-layer', '-o', prefix,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('mean-field scaling, second layer trained');
+    const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+    expect(json.spec.model).toMatchObject({ scaling: 'mean-field', trainSecondLayer: true });
+    expect(json.runs[0].meta).toMatchObject({ scaling: 'mean-field', trainSecondLayer: true });
+  });
+
+  it('rejects an unknown scaling with exit status 2 and writes nothing', async () => {
+    const prefix = join(dir, 'sweep');
+    expect(await main(['sweep', '--scaling', 'mf', '-o', prefix])).toBe(2);
+    expect(stderr).toContain("--scaling must be one of 'lazy', 'mean-field'; got 'mf'");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('rejects a data file that does not parse, naming the place', async () => {
     const data = writeSpec('1,2,1\n3,abc,-1\n', 'bad.csv');
     expect(await main(['sweep', '--data', data, '-o', join(dir, 'sweep')])).toBe(1);
