@@ -8,7 +8,8 @@ export {
   dot, sumSquares, distanceSquared, axpy, addScaled, scale, subtract
 } from "./vector";
 export { forward, jvp, vjp, jacobian } from "./network";
-export { ntkGram, lambdaMax } from "./kernels";
+export { ntkGram, lambdaMax, slopeChange } from "./kernels";
+export { symmetricEigen } from "./linalg";
 export {
   flowBytes, flowWorkBytes, flowInit, flowRk4, flowEuler, flowLinearDisplacement, flowMetrics,
   METRIC_COUNT

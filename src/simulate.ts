@@ -2,11 +2,14 @@
  * One call from a spec to a JSON-serialisable result: data, network, flow
  * and the figures at evenly spaced checkpoints.
  */
-import { drawSphereData, sphereInputs, sphereTestData, type Dataset } from './data.js';
+import { specDatasets } from './data.js';
 import { GradientFlow, type Measurement } from './flow.js';
 import { networkFromModel } from './network.js';
+import {
+  checkTheorem, lipschitzLowerBound, theoremContext, type TheoryReport,
+} from './theory.js';
 import { resolveSpec, type ResolvedSpec, type Spec } from './spec.js';
-import { createEngine, kernelsSha256, packageVersion, type Engine } from './wasm.js';
+import { createEngine, kernelsSha256, packageVersion } from './wasm.js';
 
 /** Figures per checkpoint (one value each), with the definitions of MATH.md. */
 export interface SimulationResult {
@@ -21,6 +24,8 @@ export interface SimulationResult {
   testRisk: (number | null)[];
   linearTestRisk: (number | null)[];
   testGap: (number | null)[];
+  /** The lazy-regime theorem checked on this run; null when spec.theory is false. */
+  theory: TheoryReport | null;
   meta: SimulationMeta;
 }
 
@@ -62,24 +67,6 @@ export function checkpointSteps(steps: number, record: number): number[] {
   return Array.from({ length: record }, (_, i) => Math.round((i * steps) / (record - 1)));
 }
 
-function datasets(engine: Engine, spec: ResolvedSpec): { train: Dataset; test: Dataset } {
-  const { data, test } = spec;
-  if (data.kind === 'sphere') {
-    const { train, target } = drawSphereData(engine, data);
-    const testSet = test.kind === 'sphere'
-      ? sphereTestData(engine, target, test.n, test.seed)
-      : { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) };
-    return { train, test: testSet };
-  }
-  const train = { n: data.n, d: data.d, X: data.X, y: data.y };
-  if (test.kind === 'given') {
-    return { train, test: { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) } };
-  }
-  // Given training data has no target to label sphere test points: only the gap is measured.
-  const X = sphereInputs(engine, test.n, data.d, test.seed);
-  return { train, test: { n: test.n, d: data.d, X, y: new Float64Array(0) } };
-}
-
 /**
  * Trains the network of `spec` by gradient flow next to its linearisation
  * and returns the figures at `spec.flow.record` evenly spaced checkpoints.
@@ -93,7 +80,7 @@ export async function simulate(
   const started = performance.now();
   const resolved = resolveSpec(spec);
   const engine = await createEngine();
-  const { train, test } = datasets(engine, resolved);
+  const { train, test } = specDatasets(engine, resolved);
   const net = networkFromModel(engine, resolved.model, train.d);
   const flow = new GradientFlow(
     engine, net, train, test.n > 0 ? test : null, resolved.kernelChange,
@@ -102,14 +89,21 @@ export async function simulate(
     const { method, steps, record } = resolved.flow;
     const dt = resolved.flow.dt ?? flow.defaultDt();
     const result = emptyResult();
+    const context = resolved.theory ? theoremContext(engine, net, train, flow.kernel0()) : null;
+    let lipschitzSeen: number | null = null;
     checkpointSteps(steps, record).forEach((step, index) => {
       flow.advance(method, dt, step - flow.steps);
       const figures = { t: step * dt, ...flow.measure() };
+      if (context && step > 0) {
+        const seen = lipschitzLowerBound(engine, net, train.X, flow.weights());
+        if (seen !== null) lipschitzSeen = Math.max(lipschitzSeen ?? 0, seen);
+      }
       result.t.push(figures.t);
       result.step.push(step);
       for (const key of FIGURES) (result[key] as (number | null)[]).push(figures[key]);
       options.onCheckpoint?.(index, figures);
     });
+    if (context) result.theory = checkTheorem(context, result, lipschitzSeen);
     result.meta = {
       n: train.n, d: train.d, width: net.width, testN: test.n, alpha: net.alpha,
       activation: net.activation, data: describeData(resolved),
@@ -126,7 +120,7 @@ export async function simulate(
 function emptyResult(): SimulationResult {
   return {
     t: [], step: [], risk: [], linearRisk: [], weightDistance: [], relativeWeightDistance: [],
-    linearGap: [], kernelChange: [], testRisk: [], linearTestRisk: [], testGap: [],
+    linearGap: [], kernelChange: [], testRisk: [], linearTestRisk: [], testGap: [], theory: null,
     meta: undefined as unknown as SimulationMeta,
   };
 }

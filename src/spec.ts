@@ -84,6 +84,11 @@ export interface Spec {
   flow?: FlowSpec;
   /** Compute ||K_t - K_0||_F / ||K_0||_F at each checkpoint (costs n^2 (M + d)); default true. */
   kernelChange?: boolean;
+  /**
+   * Check the lazy-regime theorem on the run and report it as `result.theory`
+   * (costs one n x n eigen-decomposition, about 9 n^3 flops); default true.
+   */
+  theory?: boolean;
 }
 
 /** A spec error: names the field, the value and what was expected. */
@@ -104,6 +109,7 @@ export const DEFAULT_SPEC = {
   model: { width: 512, alpha: 1, activation: 'tanh', seed: 2 },
   flow: { method: 'rk4', steps: 600, record: 13 },
   kernelChange: true,
+  theory: true,
 } as const satisfies Spec;
 
 /** Largest seed: seeds are integers that a double holds exactly. */
@@ -124,6 +130,7 @@ export interface ResolvedSpec {
   };
   flow: { method: 'rk4' | 'euler'; dt: number | null; steps: number; record: number };
   kernelChange: boolean;
+  theory: boolean;
 }
 
 export function shown(value: unknown): string {
@@ -382,8 +389,11 @@ function resolveFlow(value: unknown): ResolvedSpec['flow'] {
 }
 
 /** Bytes of wasm memory a run of these sizes needs, roughly; wasm32 addresses 4 GiB. */
-export function memoryEstimate(n: number, d: number, m: number, nt: number): number {
-  return 8 * (2 * n * m + n * d + 8 * m * d + nt * m + nt * d + 2 * n * n + 8 * n + 4 * nt);
+export function memoryEstimate(
+  n: number, d: number, m: number, nt: number, theory = false,
+): number {
+  const flow = 2 * n * m + n * d + 8 * m * d + nt * m + nt * d + 2 * n * n + 8 * n + 4 * nt;
+  return 8 * (flow + (theory ? n * m + 3 * n * n : 0));
 }
 
 const MEMORY_LIMIT = 3.5 * 2 ** 30;
@@ -391,20 +401,16 @@ const MEMORY_LIMIT = 3.5 * 2 ** 30;
 /** Validates a spec and fills in every default; throws SpecError on the first problem. */
 export function resolveSpec(spec: unknown): ResolvedSpec {
   const top = object(spec, 'spec');
-  rejectUnknown(top, 'spec', ['data', 'test', 'model', 'flow', 'kernelChange']);
+  rejectUnknown(top, 'spec', ['data', 'test', 'model', 'flow', 'kernelChange', 'theory']);
   const modelObj = object(top.model, 'spec.model');
   const activation = oneOf(modelObj.activation, 'spec.model.activation', ACTIVATIONS, 'tanh');
   const data = resolveData(top.data, activation);
   const test = resolveTest(top.test, data);
   const model = resolveModel(modelObj, data.d);
   const flow = resolveFlow(top.flow);
-  if (top.kernelChange !== undefined && typeof top.kernelChange !== 'boolean') {
-    throw new SpecError(
-      'spec.kernelChange',
-      `spec.kernelChange must be true or false; got ${shown(top.kernelChange)}`,
-    );
-  }
-  const bytes = memoryEstimate(data.n, data.d, model.width, test.n);
+  const kernelChange = flag(top.kernelChange, 'spec.kernelChange');
+  const theory = flag(top.theory, 'spec.theory');
+  const bytes = memoryEstimate(data.n, data.d, model.width, test.n, theory);
   if (bytes > MEMORY_LIMIT) {
     throw new SpecError(
       'spec',
@@ -413,5 +419,13 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
         'the limit is 3.5 GiB',
     );
   }
-  return { data, test, model, flow, kernelChange: top.kernelChange !== false };
+  return { data, test, model, flow, kernelChange, theory };
+}
+
+/** A boolean switch that defaults to true. */
+function flag(value: unknown, field: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new SpecError(field, `${field} must be true or false; got ${shown(value)}`);
+  }
+  return value !== false;
 }

@@ -56,6 +56,11 @@ export interface KernelExports {
     x: Pointer, n: number, d: number, slope: Pointer, m: number, scale: number, k: Pointer,
   ): void;
   lambdaMax(k: Pointer, n: number, maxIters: number, tol: number, v: Pointer, kv: Pointer): number;
+  slopeChange(
+    x: Pointer, n: number, d: number, w0: Pointer, w: Pointer, m: number, kind: number,
+    delta: Pointer, work: Pointer,
+  ): void;
+  symmetricEigen(a: Pointer, n: number, values: Pointer, vectors: Pointer, work: Pointer): number;
   flowBytes(): number;
   flowWorkBytes(n: number, d: number, m: number, nt: number): number;
   flowInit(

@@ -1,5 +1,6 @@
 /**
- * The command line: `lazy-regime simulate` runs one spec, `lazy-regime sweep`
+ * The command line: `lazy-regime simulate` runs one spec, `lazy-regime theory`
+ * runs one and checks the lazy-regime theorem on it in words, `lazy-regime sweep`
  * runs an alpha sweep and prints the table of final figures with the fitted
  * log-log slopes. Output files are written whole or not at all.
  */
@@ -7,6 +8,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate, type SimulationResult } from '../simulate.js';
+import { explainTheory } from '../theory.js';
 import { DEFAULT_SPEC, SpecError, type Spec } from '../spec.js';
 import { DEFAULT_ALPHAS, SLOPE_FIGURES, sweep, type SweepResult, type SweepRow } from '../sweep.js';
 import { DataError, loadDataFile, loadMnist } from './datafile.js';
@@ -16,6 +18,7 @@ const USAGE = `lazy-regime ${packageVersion}: the lazy regime of two-layer netwo
 
 Usage:
   lazy-regime simulate SPEC.json [-o RESULT.json]
+  lazy-regime theory SPEC.json [-o RESULT.json]
   lazy-regime sweep [options]
   lazy-regime --help | --version
 
@@ -141,6 +144,29 @@ async function runSimulate(args: string[]): Promise<void> {
   }
 }
 
+async function runTheory(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, options: { out: { type: 'string', short: 'o' } },
+  });
+  if (positionals.length !== 1) fail('theory takes exactly one spec file');
+  const spec = readSpec(positionals[0]);
+  if (spec && typeof spec === 'object' && (spec as { theory?: unknown }).theory === false) {
+    fail('theory needs the theorem check: remove "theory": false from the spec');
+  }
+  const result = await simulate(spec);
+  const { meta } = result;
+  const lines = explainTheory(result.theory!, result);
+  process.stdout.write(
+    `lazy-regime theory: n = ${meta.n}, d = ${meta.d}, width = ${meta.width}, ` +
+      `activation ${meta.activation}, alpha = ${meta.alpha}, data ${meta.data}, ` +
+      `t in [0, ${format(result.t[result.t.length - 1])}]\n\n${lines.join('\n')}\n`,
+  );
+  if (values.out) {
+    writeWhole(values.out, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\nwrote ${values.out}\n`);
+  }
+}
+
 function sweepSpec(values: Record<string, string | undefined>): Spec {
   const base: Spec = values.spec ? readSpec(values.spec) : structuredClone(DEFAULT_SPEC) as Spec;
   const spec: Spec = { ...base, model: { ...base.model }, flow: { ...base.flow } };
@@ -228,8 +254,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'simulate') await runSimulate(rest);
+    else if (command === 'theory') await runTheory(rest);
     else if (command === 'sweep') await runSweep(rest);
-    else fail(`unknown command '${command}'; expected simulate or sweep`);
+    else fail(`unknown command '${command}'; expected simulate, theory or sweep`);
     return 0;
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith(
