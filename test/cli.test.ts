@@ -39,6 +39,27 @@ function writeSpec(spec: unknown, name = 'spec.json'): string {
   return path;
 }
 
+describe('lazy-regime theory', () => {
+  it('states the condition, the rate and both bounds in words and writes the result', async () => {
+    const out = join(dir, 'theory.json');
+    expect(await main(['theory', writeSpec(smallSpec), '-o', out])).toBe(0);
+    for (const phrase of [
+      'condition (*) L ||r_0|| < sigma_min^2 / 4:', "rate: the theorem's lambda_0",
+      'risk bound R(theta_0) exp(-lambda_0 t):', 'against the bound 2 ||r_0|| / sigma_min',
+    ]) {
+      expect(stdout).toContain(phrase);
+    }
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.theory.riskBound).toHaveLength(3);
+    expect(typeof result.theory.sigmaMin).toBe('number');
+  });
+
+  it('refuses a spec that turns the theorem check off', async () => {
+    expect(await main(['theory', writeSpec({ ...smallSpec, theory: false })])).toBe(2);
+    expect(stderr).toContain('theory needs the theorem check: remove "theory": false');
+  });
+});
+
 describe('lazy-regime simulate', () => {
   it('writes the result as JSON with one value per checkpoint', async () => {
     const out = join(dir, 'result.json');
@@ -150,7 +171,7 @@ describe('lazy-regime sweep', () => {
 
   it('rejects an unknown command and an unknown option', async () => {
     expect(await main(['train'])).toBe(2);
-    expect(stderr).toContain("unknown command 'train'; expected simulate or sweep");
+    expect(stderr).toContain("unknown command 'train'; expected simulate, theory or sweep");
     stderr = '';
     expect(await main(['sweep', '--fast'])).toBe(2);
     expect(stderr).toContain("Unknown option '--fast'");

@@ -174,3 +174,29 @@ export function expectUlps(actual: number, expected: number, maxUlps: number, la
     `${label}: got ${actual}, expected ${expected} (${distance} ulp > ${maxUlps})`,
   ).toBe(true);
 }
+
+/**
+ * Backward error of a Householder + QL eigen-decomposition: ||Q diag Q^T - A||_F and
+ * ||Q^T Q - I|| are bounded by a modest multiple of n eps ||A||; 20 n eps leaves room for the
+ * constants without letting a wrong rotation (an O(1) error) through.
+ */
+export const EIGEN_BACKWARD = 20;
+
+/** Eigenvalues and singular values from two different algorithms (QL against Jacobi). */
+export const EIGEN_AGAINST_JACOBI: Tolerance = { rel: 1e-12, abs: 0 };
+
+/**
+ * The maximum of |sigma''| found on a grid of spacing 1e-4 against the true supremum: at a
+ * smooth maximum the grid misses it by at most |sigma''''| h^2 / 8 ~ 1e-9 relative.
+ */
+export const SUP_ON_GRID: Tolerance = { rel: 1e-8, abs: 0 };
+
+/**
+ * RK4 at dt = 0.01 n / lambda_max against the exact linear flow: the local error per step
+ * is about (0.01)^5 / 120 ~ 1e-12 of the fastest mode, and it accumulates to ~1e-11 over
+ * hundreds of steps; 1e-9 is far below any wrong-formula error.
+ */
+export const CLOSED_FORM_AGAINST_RK4: Tolerance = { rel: 1e-9, abs: 1e-15 };
+
+/** The one-parameter toy's fitted rate against 1/alpha on alphas 8..256. */
+export const TOY_SLOPE = 0.05;
