@@ -71,10 +71,10 @@ function plural(count: number, word: string): string {
  * JSON: either `{ "X": [[...], ...], "y": [...] }` or an array of `{ "x": [...], "y": number }`.
  * CSV: one sample per line, numbers separated by commas, the last column the label and the
  * others the inputs. Blank lines and lines starting with `#` are skipped. The first remaining
- * line is a header (and skipped) if and only if one of its fields is a non-numeric word;
- * `NaN`, `Infinity` and empty fields do not count as words, so a first data row holding them is
- * reported as an error rather than silently taken for a header. A header must have as many
- * fields as the data rows.
+ * line is a header (and skipped) if and only if every one of its fields is a non-numeric word;
+ * `NaN`, `Infinity` and empty fields do not count as words, so a first data row holding them or
+ * a typo among numbers is reported as an error rather than silently taken for a header. A
+ * header must have as many fields as the data rows.
  *
  * @returns X with n >= 1 rows of d >= 1 finite numbers each, and y with n finite labels.
  * @throws DataError if the file is missing or unreadable, has another extension, does not parse,
@@ -247,6 +247,7 @@ function parseJson(path: string, text: string): LabelledData {
           );
         }
       }
+      rejectExtraKeys(path, item, ['x', 'y'], at);
       if (Array.isArray(item.x)) {
         if (width < 0) width = item.x.length;
         checkWidth(item.x, i, `${at}.x`, width);
@@ -264,6 +265,7 @@ function parseJson(path: string, text: string): LabelledData {
         );
       }
     }
+    rejectExtraKeys(path, doc, ['X', 'y'], '');
     if (!Array.isArray(doc.X)) {
       throw fail('X', `expected an array of rows (arrays of numbers), got ${describe(doc.X)}`);
     }
@@ -301,6 +303,20 @@ function parseJson(path: string, text: string): LabelledData {
   return { X, y };
 }
 
+/** Refuses fields other than `known`, which would otherwise be ignored without a word. */
+function rejectExtraKeys(
+  path: string, obj: Record<string, unknown>, known: string[], at: string,
+): void {
+  const extra = Object.keys(obj).find((key) => !known.includes(key));
+  if (extra === undefined) return;
+  const place = at === '' ? extra : `${at}.${extra}`;
+  throw new DataError(
+    place,
+    `data file '${path}'${at === '' ? '' : `, ${at}`}: unknown field '${extra}'; expected only `
+      + known.map((key) => `'${key}'`).join(' and '),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV
 
@@ -328,7 +344,7 @@ function parseCsv(path: string, text: string): LabelledData {
     const fields = line.split(',').map((f) => f.trim());
     if (!sawFirst) {
       sawFirst = true;
-      if (fields.some(isWord)) {
+      if (fields.every(isWord)) {
         width = fields.length;
         widthFrom = `the header (line ${lineNo})`;
         continue;
@@ -350,7 +366,8 @@ function parseCsv(path: string, text: string): LabelledData {
       throw new DataError(
         `line ${lineNo}`,
         `data file '${path}', line ${lineNo}: row ${rowNo} has only the label and no inputs; `
-          + 'expected at least 2 columns (the inputs, then the label)',
+          + 'expected at least 2 columns (the inputs, then the label)'
+          + (/[;\t]/.test(line) ? '; fields are separated by commas, not semicolons or tabs' : ''),
       );
     }
     const values = fields.map((field, j) => {
