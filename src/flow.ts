@@ -25,7 +25,8 @@ export interface Measurement {
   risk: number;
   linearRisk: number;
   weightDistance: number;
-  relativeWeightDistance: number;
+  /** weightDistance / ||theta_0||; null when theta_0 = 0. */
+  relativeWeightDistance: number | null;
   linearGap: number;
   kernelChange: number | null;
   testRisk: number | null;
@@ -174,7 +175,7 @@ export class GradientFlow {
       risk: m[0],
       linearRisk: m[1],
       weightDistance: m[2],
-      relativeWeightDistance: m[2] / m[8],
+      relativeWeightDistance: m[8] > 0 ? m[2] / m[8] : null,
       linearGap: m[3],
       kernelChange: orNull(m[4]),
       testRisk: orNull(m[5]),

@@ -17,7 +17,7 @@ export interface SimulationResult {
   risk: number[];
   linearRisk: number[];
   weightDistance: number[];
-  relativeWeightDistance: number[];
+  relativeWeightDistance: (number | null)[];
   linearGap: number[];
   kernelChange: (number | null)[];
   testRisk: (number | null)[];
@@ -102,7 +102,9 @@ export async function simulate(
   );
   try {
     const { method, steps, record } = resolved.flow;
-    checkSpectrum(flow.lambdaMax, resolved);
+    if (resolved.flow.dt === null || !Number.isFinite(flow.lambdaMax)) {
+      checkSpectrum(flow.lambdaMax, resolved);
+    }
     const dt = resolved.flow.dt ?? flow.defaultDt();
     checkStep(dt, flow.stableDt(method), method, resolved.flow.dt !== null);
     const result = emptyResult();
@@ -129,7 +131,8 @@ export async function simulate(
 
 /**
  * The default step n / lambda_max(K_0) needs 0 < lambda_max < infinity: a zero
- * kernel means the flow cannot move, an infinite one that alpha overflowed.
+ * kernel means the flow cannot move (give spec.flow.dt to run it anyway), an
+ * infinite one that alpha overflowed.
  */
 function checkSpectrum(lambdaMax: number, spec: ResolvedSpec): void {
   if (lambdaMax > 0 && Number.isFinite(lambdaMax)) return;
@@ -137,7 +140,8 @@ function checkSpectrum(lambdaMax: number, spec: ResolvedSpec): void {
   const why = lambdaMax === 0
     ? 'the tangent kernel K_0 is zero: every input is zero, no unit has a non-zero slope ' +
       `sigma'(<w_j, x_i>) at initialisation, or alpha = ${alpha} is so small that K_0 ` +
-      'underflows; gradient flow cannot move'
+      'underflows; gradient flow cannot move, and the default step 0.25 n / lambda_max ' +
+      'is infinite (give spec.flow.dt to run anyway)'
     : `the tangent kernel K_0 is not finite: alpha = ${alpha} or the inputs are so large ` +
       'that alpha^2 |x|^2 overflows';
   throw new SpecError('spec', `lambda_max(K_0) = ${lambdaMax}: ${why}`);
