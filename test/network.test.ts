@@ -199,6 +199,18 @@ describe('symmetric initialisation', () => {
     }
   });
 
+  it('with explicit signs and an odd width draws the same weights on a fresh or used engine',
+    async () => {
+      // The same seed must give the same bits on every engine (assembly/random.ts), whatever
+      // the engine computed before. Here the used engine's free memory holds 7.5s.
+      const spec = { width: 5, a: [1, -1, 1, -1, 1], seed: 4 };
+      const fresh = initNetwork(await createEngine(), spec, 3);
+      const used = await createEngine();
+      used.scope((mem) => mem.allocFrom(new Float64Array(4096).fill(7.5)));
+      const again = initNetwork(used, spec, 3);
+      expect(Array.from(again.W)).toEqual(Array.from(fresh.W));
+    });
+
   it('rejects an odd width with a SpecError naming the field and value', () => {
     let error: unknown;
     try {
