@@ -13,8 +13,8 @@ import {
   preactivations, riskOf,
 } from './reference.js';
 import {
-  FD_STEP, FINITE_DIFFERENCE, PSD_NEGATIVE_SLACK, RISK_FINITE_DIFFERENCE, ROUNDOFF, expectClose,
-  relativeToLargest,
+  FD_STEP, FINITE_DIFFERENCE, KINK_MARGIN, PSD_NEGATIVE_SLACK, RISK_FINITE_DIFFERENCE, ROUNDOFF,
+  expectClose, relativeToLargest,
 } from './tolerance.js';
 
 const n = 6;
@@ -26,9 +26,6 @@ let engine: Engine;
 beforeAll(async () => {
   engine = await createEngine();
 });
-
-/** No pre-activation within this distance of relu's kink, so that FD never crosses it. */
-const KINK_MARGIN = 1e-3;
 
 /**
  * A generic (non-symmetric) network and inputs of mixed norms for `activation`. For relu

@@ -10,7 +10,9 @@ import {
   TestRandom, discreteResidualFactor, gram, jacobiEigen, jacobianRef, makeNetwork, maxOf, norm,
   spectralApply,
 } from './reference.js';
-import { DISCRETE_FLOW, LAMBDA_MAX, ROUNDOFF, expectClose } from './tolerance.js';
+import {
+  DISCRETE_FLOW, LAMBDA_MAX, ROUNDOFF, expectClose, relativeToLargest,
+} from './tolerance.js';
 
 const n = 8;
 const d = 3;
@@ -128,7 +130,7 @@ describe('simulate', () => {
       result.step.forEach((N, i) => {
         const r = spectralApply(eig, discreteResidualFactor('rk4', result.meta.dt, N, n), y);
         expectClose(result.linearRisk[i], norm(r) ** 2 / (2 * n),
-          { rel: DISCRETE_FLOW.rel, abs: DISCRETE_FLOW.rel * risk0 }, `linearRisk[${i}]`);
+          relativeToLargest(DISCRETE_FLOW, risk0), `linearRisk[${i}]`);
       });
     });
 
