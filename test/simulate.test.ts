@@ -142,19 +142,23 @@ describe('simulate', () => {
     expect(seen).toEqual(result.t.map((t, index) => ({ index, t, risk: result.risk[index] })));
   });
 
-  it('trains a relu network with no active unit on the data (K0 = 0) at the default step',
+  it('with no active relu unit (K0 = 0) refuses the default step, stands still at a given one',
     async () => {
-      // Every <w_j, x_i> < 0, so Phi0 = 0 and the gradient is 0: both flows stand still and
-      // every risk stays (1/2n) ||y||^2 (f = 0). lambda_max(K0) = 0 must not make the
-      // default step infinite.
+      // Every <w_j, x_i> < 0, so Phi0 = 0 and the gradient is 0: the default step
+      // 0.25 n / lambda_max is infinite, and at any given step both flows stand still with
+      // every risk at (1/2n) ||y||^2 (f = 0).
       const X2 = [[1, 0.2], [0.5, 0.5], [0.1, 1]];
       const y2 = [1, -1, 0.5];
-      const result = await simulate({
+      const spec: Spec = {
         data: { X: X2, y: y2 }, model: { W0: [[-1, -1], [-1, -1]], activation: 'relu' },
         flow: { steps: 5, record: 3 },
-      });
+      };
+      await expect(simulate(spec)).rejects.toThrow(
+        'lambda_max(K_0) = 0: the tangent kernel K_0 is zero',
+      );
+      const result = await simulate({ ...spec, flow: { ...spec.flow, dt: 0.5 } });
       const risk0 = norm(y2) ** 2 / (2 * 3);
-      result.t.forEach((t) => expect(Number.isFinite(t)).toBe(true));
+      expect(result.t).toEqual([0, 1.5, 2.5]);
       expectClose(result.risk, [risk0, risk0, risk0], ROUNDOFF, 'risk');
       expectClose(result.linearRisk, [risk0, risk0, risk0], ROUNDOFF, 'linearRisk');
       expect(result.weightDistance).toEqual([0, 0, 0]);
