@@ -3,13 +3,16 @@
  * and the figures at evenly spaced checkpoints.
  */
 import { specDatasets } from './data.js';
-import { DEFAULT_STEP_FRACTION, GradientFlow, type Measurement } from './flow.js';
+import {
+  DEFAULT_STEP_FRACTION, EULER_STABILITY, GradientFlow, RK4_STABILITY, type Measurement,
+  type Method,
+} from './flow.js';
 import { LinearDynamics } from './linear.js';
 import { networkFromModel } from './network.js';
 import {
   checkTheorem, lipschitzLowerBound, theoremContext, type TheoryReport,
 } from './theory.js';
-import { resolveSpec, type ResolvedSpec, type Spec } from './spec.js';
+import { SpecError, resolveSpec, type ResolvedSpec, type Spec } from './spec.js';
 import { createEngine, kernelsSha256, packageVersion } from './wasm.js';
 
 /** Figures per checkpoint (one value each), with the definitions of MATH.md. */
@@ -19,7 +22,7 @@ export interface SimulationResult {
   risk: number[];
   linearRisk: number[];
   weightDistance: number[];
-  relativeWeightDistance: number[];
+  relativeWeightDistance: (number | null)[];
   linearGap: number[];
   kernelChange: (number | null)[];
   testRisk: (number | null)[];
@@ -88,7 +91,11 @@ export async function simulate(
   );
   try {
     const { method, steps, record } = resolved.flow;
+    if (resolved.flow.dt === null || !Number.isFinite(flow.lambdaMax)) {
+      checkSpectrum(flow.lambdaMax, resolved);
+    }
     const dt = resolved.flow.dt ?? flow.defaultDt();
+    checkStep(dt, flow.stableDt(method), method, resolved.flow.dt !== null);
     const result = emptyResult();
     const context = resolved.theory ? theoremContext(engine, net, train, flow.kernel0()) : null;
     let lipschitzSeen: number | null = null;
@@ -118,6 +125,40 @@ export async function simulate(
   }
 }
 
+/**
+ * The default step n / lambda_max(K_0) needs 0 < lambda_max < infinity: a zero
+ * kernel means the flow cannot move (give spec.flow.dt to run it anyway), an
+ * infinite one that alpha overflowed.
+ */
+function checkSpectrum(lambdaMax: number, spec: ResolvedSpec): void {
+  if (lambdaMax > 0 && Number.isFinite(lambdaMax)) return;
+  const alpha = spec.model.alpha;
+  const why = lambdaMax === 0
+    ? 'the tangent kernel K_0 is zero: every input is zero, no unit has a non-zero slope ' +
+      `sigma'(<w_j, x_i>) at initialisation, or alpha = ${alpha} is so small that K_0 ` +
+      'underflows; gradient flow cannot move, and the default step 0.25 n / lambda_max ' +
+      'is infinite (give spec.flow.dt to run anyway)'
+    : `the tangent kernel K_0 is not finite: alpha = ${alpha} or the inputs are so large ` +
+      'that alpha^2 |x|^2 overflows';
+  throw new SpecError('spec', `lambda_max(K_0) = ${lambdaMax}: ${why}`);
+}
+
+/**
+ * Refuses a step at or above the stability limit of the linearised flow,
+ * where its figures would grow without bound while the network's risk may
+ * stay finite and look plausible.
+ */
+function checkStep(dt: number, stableDt: number, method: Method, given: boolean): void {
+  if (dt < stableDt) return;
+  const factor = method === 'rk4' ? RK4_STABILITY : EULER_STABILITY;
+  throw new SpecError(
+    'spec.flow.dt',
+    `spec.flow.dt = ${dt}${given ? '' : ' (the default)'} is at or above the stable limit ` +
+      `of ${method} on the linearised flow, ${factor} n / lambda_max(K_0) = ${stableDt}; ` +
+      'use a smaller step or leave spec.flow.dt unset for 0.25 n / lambda_max(K_0)',
+  );
+}
+
 function emptyResult(): SimulationResult {
   return {
     t: [], step: [], risk: [], linearRisk: [], weightDistance: [], relativeWeightDistance: [],
@@ -128,7 +169,7 @@ function emptyResult(): SimulationResult {
 
 function describeData(spec: ResolvedSpec): string {
   const { data } = spec;
-  if (data.kind === 'given') return 'given';
+  if (data.kind === 'given') return data.name;
   return `sphere, target ${data.target.type}`;
 }
 

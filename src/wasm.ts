@@ -109,7 +109,15 @@ export class Engine {
   /** Allocates room for `count` doubles (at least one) and returns its pointer. */
   alloc(count: number): Pointer {
     const bytes = Math.max(1, count) * 8;
-    const ptr = this.k.alloc(bytes) >>> 0;
+    let ptr: number;
+    try {
+      ptr = this.k.alloc(bytes) >>> 0;
+    } catch {
+      throw new RangeError(
+        `cannot allocate ${bytes} bytes of WebAssembly memory: one block is limited to ` +
+          '1 GiB and the whole memory to 4 GiB',
+      );
+    }
     if (ptr === 0) throw new RangeError(`WebAssembly memory exhausted allocating ${bytes} bytes`);
     return ptr;
   }

@@ -111,6 +111,21 @@ export const RK4_SMALL_STEP: Tolerance = { rel: 1e-7, abs: 0 };
  */
 export const DISCRETE_FLOW: Tolerance = { rel: 1e-11, abs: 0 };
 
+/**
+ * Power iteration returns ||K v|| for a unit v, which never exceeds lambda_max; the Jacobi
+ * value it is compared with may sit below the truth by rounding (~n eps): allow 1e-14.
+ */
+export const LAMBDA_MAX_ROUNDING = 1e-14;
+
+/** Eigenvalues of a Gram matrix of entries O(1) whose exact value is 0 are below this. */
+export const ZERO_EIGENVALUE = 1e-12;
+
+/**
+ * relu test points keep every pre-activation this far from the kink: 1000 times the
+ * central-difference step, so that no difference straddles it.
+ */
+export const KINK_MARGIN = 1000 * FD_STEP;
+
 /** Bounds on the observed convergence orders (log2 of error ratios at dt, dt/2, dt/4). */
 export const RK4_ORDER = { min: 3.7, max: 4.3 };
 export const EULER_ORDER = { min: 0.9, max: 1.1 };
