@@ -10,7 +10,8 @@ export {
 export {
   forward, forwardHidden, jvp, jvpSecondLayer, vjp, vjpSecondLayer, jacobian, jacobianTrained
 } from "./network";
-export { ntkGram, ntkGramTrained, lambdaMax } from "./kernels";
+export { ntkGram, ntkGramTrained, lambdaMax, slopeChange } from "./kernels";
+export { symmetricEigen } from "./linalg";
 export {
   flowBytes, flowWorkBytes, flowInit, flowInitTrained, flowRk4, flowEuler,
   flowLinearDisplacement, flowMetrics, METRIC_COUNT

@@ -2,6 +2,8 @@
  * Gram matrices of the empirical neural tangent kernel, and what the
  * integrators need to know of their spectrum.
  */
+import { sigmaPrime } from "./activations";
+import { rowDots } from "./network";
 import { dot } from "./vector";
 
 // @ts-ignore: decorator
@@ -100,4 +102,27 @@ export function lambdaMax(k: usize, n: i32, maxIters: i32, tol: f64, v: usize, k
     previous = rayleigh;
   }
   return norm;
+}
+
+/**
+ * The change of the slope matrix between two weight matrices,
+ *   delta[i, j] = sigma'(<w_j, x_i>) - sigma'(<w0_j, x_i>)   (n x M),
+ * so that Phi(W) - Phi(W0) = scale a_j delta[i, j] x_ik, and `ntkGram` of
+ * delta is (Phi(W) - Phi(W0)) (Phi(W) - Phi(W0))^T. `work` is scratch for M
+ * doubles. Cost: 2 n M d.
+ */
+export function slopeChange(
+  x: usize, n: i32, d: i32, w0: usize, w: usize, m: i32, kind: i32, delta: usize, work: usize
+): void {
+  for (let i = 0; i < n; i++) {
+    let xi = row(x, i, d);
+    let out = row(delta, i, m);
+    rowDots(xi, w, m, d, out);
+    rowDots(xi, w0, m, d, work);
+    for (let j = 0; j < m; j++) {
+      let p = out + (<usize>j << 3);
+      let z0 = load<f64>(work + (<usize>j << 3));
+      store<f64>(p, sigmaPrime(kind, load<f64>(p)) - sigmaPrime(kind, z0));
+    }
+  }
 }

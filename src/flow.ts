@@ -11,6 +11,7 @@
  */
 import type { Dataset } from './data.js';
 import { activationCode, outputScale, parameterCount, type Network } from './network.js';
+import { shown } from './spec.js';
 import type { Engine, Pointer } from './wasm.js';
 
 /** RK4 on the linear flow is stable while dt lambda_max(K_0) / n stays below this. */
@@ -27,7 +28,8 @@ export interface Measurement {
   risk: number;
   linearRisk: number;
   weightDistance: number;
-  relativeWeightDistance: number;
+  /** weightDistance / ||theta_0||; null when theta_0 = 0. */
+  relativeWeightDistance: number | null;
   linearGap: number;
   kernelChange: number | null;
   testRisk: number | null;
@@ -74,6 +76,7 @@ export class GradientFlow {
   private readonly kt: Pointer;
   private readonly out: Pointer;
   private stepsTaken = 0;
+  private disposed = false;
 
   /**
    * Sets up the flow from the network `net` (its W and a are theta_0) on `train`, with
@@ -152,8 +155,22 @@ export class GradientFlow {
     return this.stepsTaken;
   }
 
-  /** Advances `steps` steps of size dt; throws FlowDivergedError if the risk blows up. */
+  /**
+   * Advances `steps` steps of size dt. Throws RangeError for a method other
+   * than 'rk4' or 'euler', a dt that is not a finite number > 0 or steps that
+   * is not an integer >= 0, and FlowDivergedError if the risk blows up.
+   */
   advance(method: Method, dt: number, steps: number): void {
+    this.checkLive();
+    if (method !== 'rk4' && method !== 'euler') {
+      throw new RangeError(`method must be 'rk4' or 'euler'; got ${shown(method)}`);
+    }
+    if (typeof dt !== 'number' || !(dt > 0) || !Number.isFinite(dt)) {
+      throw new RangeError(`dt must be a finite number > 0; got ${shown(dt)}`);
+    }
+    if (!Number.isInteger(steps) || steps < 0) {
+      throw new RangeError(`steps must be an integer >= 0; got ${shown(steps)}`);
+    }
     const k = this.engine.k;
     const done = method === 'rk4'
       ? k.flowRk4(this.flow, dt, steps)
@@ -166,6 +183,7 @@ export class GradientFlow {
 
   /** The figures of MATH.md at the current state. */
   measure(): Measurement {
+    this.checkLive();
     this.engine.k.flowMetrics(this.flow, this.out, this.kt);
     const m = this.engine.read(this.out, METRIC_COUNT);
     const orNull = (value: number) => (Number.isNaN(value) ? null : value);
@@ -173,7 +191,7 @@ export class GradientFlow {
       risk: m[0],
       linearRisk: m[1],
       weightDistance: m[2],
-      relativeWeightDistance: m[2] / m[8],
+      relativeWeightDistance: m[8] > 0 ? m[2] / m[8] : null,
       linearGap: m[3],
       kernelChange: orNull(m[4]),
       testRisk: orNull(m[5]),
@@ -184,6 +202,7 @@ export class GradientFlow {
 
   /** A copy of the current weights W (M x d). */
   weights(): Float64Array {
+    this.checkLive();
     return this.engine.read(this.w, this.net.width * this.net.d);
   }
 
@@ -198,18 +217,25 @@ export class GradientFlow {
    * M values for a when the second layer is trained.
    */
   linearDisplacement(): Float64Array {
+    this.checkLive();
     this.engine.k.flowLinearDisplacement(this.flow);
     return this.engine.read(this.v, parameterCount(this.net));
   }
 
   /** A copy of K_0 (n x n). */
   kernel0(): Float64Array {
+    this.checkLive();
     return this.engine.read(this.k0, this.n * this.n);
   }
 
-  /** Frees every buffer; the flow cannot be used afterwards. */
+  /** Frees every buffer; any later call but `dispose` throws. */
   dispose(): void {
+    this.disposed = true;
     while (this.owned.length > 0) this.engine.free(this.owned.pop()!);
+  }
+
+  private checkLive(): void {
+    if (this.disposed) throw new Error('this GradientFlow was disposed; create a new one');
   }
 }
 

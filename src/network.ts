@@ -65,7 +65,9 @@ export function activationCode(activation: Activation): number {
  * The initial network for a model spec and input dimension d. By default the
  * symmetric initialisation: w_1..w_{M/2} i.i.d. N(0, I_d) from the model
  * seed, w_{M/2+j} = w_j, a = +1 on the first half and -1 on the second, so
- * f(x; W0) = 0 exactly. `W0` and `a` in the spec replace either part;
+ * f(x; W0) = 0 exactly. `W0` and `a` in the spec replace either part; an
+ * odd width (allowed only with explicit signs `a`) pairs the first M - 1
+ * rows the same way and draws the last row after them from the same stream.
  * `scaling` and `trainSecondLayer` are carried over.
  * Throws SpecError for an invalid spec (for example an odd width).
  */
@@ -87,6 +89,8 @@ export function networkFromModel(
       const out = mem.alloc(M * d);
       engine.k.rngSeed(rng, model.seed);
       engine.k.rngGaussian(rng, out, half * d);
+      // An odd width (allowed with explicit signs) draws its unpaired last row next.
+      if (M % 2 === 1) engine.k.rngGaussian(rng, out + 8 * (M - 1) * d, d);
       const weights = engine.read(out, M * d);
       weights.copyWithin(half * d, 0, half * d);
       return weights;

@@ -74,6 +74,11 @@ export interface KernelExports {
     scale: number, k: Pointer,
   ): void;
   lambdaMax(k: Pointer, n: number, maxIters: number, tol: number, v: Pointer, kv: Pointer): number;
+  slopeChange(
+    x: Pointer, n: number, d: number, w0: Pointer, w: Pointer, m: number, kind: number,
+    delta: Pointer, work: Pointer,
+  ): void;
+  symmetricEigen(a: Pointer, n: number, values: Pointer, vectors: Pointer, work: Pointer): number;
   flowBytes(): number;
   flowWorkBytes(n: number, d: number, m: number, nt: number, trained: number): number;
   flowInit(
@@ -127,7 +132,15 @@ export class Engine {
   /** Allocates room for `count` doubles (at least one) and returns its pointer. */
   alloc(count: number): Pointer {
     const bytes = Math.max(1, count) * 8;
-    const ptr = this.k.alloc(bytes) >>> 0;
+    let ptr: number;
+    try {
+      ptr = this.k.alloc(bytes) >>> 0;
+    } catch {
+      throw new RangeError(
+        `cannot allocate ${bytes} bytes of WebAssembly memory: one block is limited to ` +
+          '1 GiB and the whole memory to 4 GiB',
+      );
+    }
     if (ptr === 0) throw new RangeError(`WebAssembly memory exhausted allocating ${bytes} bytes`);
     return ptr;
   }

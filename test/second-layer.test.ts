@@ -14,9 +14,9 @@ import {
   type ReferenceNetwork,
 } from './reference-network.js';
 import {
-  CANCELLATION, expectAllClose, expectClose, FD_STEP, FINITE_DIFFERENCE, INTEGRATION,
+  CANCELLATION, expectClose, FD_STEP, FINITE_DIFFERENCE, INTEGRATION,
   POWER_ITERATION, relativeTo, ROUNDING,
-} from './tolerance-regimes.js';
+} from './tolerance.js';
 
 let engine: Engine;
 
@@ -57,7 +57,7 @@ describe('network functions with a trained second layer', () => {
     const net = movedNetwork('tanh', 3);
     const phi = jacobian(engine, net, X);
     expect(phi.length).toBe(5 * (6 * 3 + 6));
-    expectAllClose(phi, referenceJacobian(reference(net), X), ROUNDING, 'Phi');
+    expectClose(phi, referenceJacobian(reference(net), X), ROUNDING, 'Phi');
   });
 
   it("matches central finite differences of forward in a for the Jacobian's a-columns", () => {
@@ -103,7 +103,7 @@ describe('network functions with a trained second layer', () => {
         );
         const phi = referenceJacobian(reference(net), X);
         const expected = timesTransposed(phi, phi, 5, 5, 8 * 3 + 8);
-        expectAllClose(ntk(engine, net, X), expected, ROUNDING, 'K');
+        expectClose(ntk(engine, net, X), expected, ROUNDING, 'K');
       });
 
     it(`gives the NTK Phi Phi^T after the weights moved, a not +-1 (${activation})`, () => {
@@ -111,7 +111,7 @@ describe('network functions with a trained second layer', () => {
       const net = movedNetwork(activation, 3);
       const phi = referenceJacobian(reference(net), X);
       const expected = timesTransposed(phi, phi, 5, 5, 6 * 3 + 6);
-      expectAllClose(ntk(engine, net, X), expected, ROUNDING, 'K');
+      expectClose(ntk(engine, net, X), expected, ROUNDING, 'K');
     });
   }
 
@@ -137,8 +137,8 @@ describe('network functions with a trained second layer', () => {
     const phi = referenceJacobian(reference(net), X);
     const V = Float64Array.from({ length: P }, (_, p) => Math.cos(0.7 * p + 1));
     const u = Float64Array.from({ length: 5 }, (_, i) => Math.sin(2.1 * i - 0.4));
-    expectAllClose(jvp(engine, net, X, V), times(phi, V, 5, P), ROUNDING, 'Phi V');
-    expectAllClose(vjp(engine, net, X, u), transposeTimes(phi, u, 5, P), ROUNDING, 'Phi^T u');
+    expectClose(jvp(engine, net, X, V), times(phi, V, 5, P), ROUNDING, 'Phi V');
+    expectClose(vjp(engine, net, X, u), transposeTimes(phi, u, 5, P), ROUNDING, 'Phi^T u');
   });
 
   it('names the expected parameter count when a direction has the fixed-a length', () => {
@@ -188,7 +188,7 @@ describe('gradient flow with a trained second layer', () => {
 
       const phi0 = referenceJacobian(reference(net), train.X);
       const K0 = timesTransposed(phi0, phi0, n, n, M * d + M);
-      expectAllClose(flow.kernel0(), K0, ROUNDING, 'K_0');
+      expectClose(flow.kernel0(), K0, ROUNDING, 'K_0');
       const top = Math.max(...symmetricEigen(K0, n).values);
       expectClose(flow.lambdaMax, top, POWER_ITERATION, 'lambda_max(K_0)');
     } finally {
@@ -207,8 +207,8 @@ describe('gradient flow with a trained second layer', () => {
       const step = transposeTimes(phi0, r0, n, M * d + M).map((g) => (dt * g) / n);
       const theta0 = Float64Array.from([...net.W, ...net.a]);
       const theta1 = theta0.map((value, p) => value + step[p]);
-      expectAllClose(flow.weights(), theta1.slice(0, M * d), ROUNDING, 'W after one step');
-      expectAllClose(flow.secondLayer(), theta1.slice(M * d), ROUNDING, 'a after one step');
+      expectClose(flow.weights(), theta1.slice(0, M * d), ROUNDING, 'W after one step');
+      expectClose(flow.secondLayer(), theta1.slice(M * d), ROUNDING, 'a after one step');
       const figures = flow.measure();
       expectClose(figures.weightDistance, norm(step), ROUNDING, 'weightDistance');
       expectClose(
@@ -249,7 +249,7 @@ describe('gradient flow with a trained second layer', () => {
       );
       expectClose(figures.linearRisk, halfMeanSquare(linear.residual), INTEGRATION, 'linearRisk');
       const displacementScale = relativeTo(INTEGRATION, norm(linear.displacement));
-      expectAllClose(
+      expectClose(
         flow.linearDisplacement(), linear.displacement, displacementScale, 'theta_bar - theta_0',
       );
       expectClose(figures.weightDistance, norm(displacement), ROUNDING, 'weightDistance');
