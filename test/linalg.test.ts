@@ -37,10 +37,9 @@ function randomOrthogonal(n: number, rng: TestRandom): Float64Array {
   return Q;
 }
 
-/** Q^T diag(values) Q for Q with orthonormal rows: a symmetric matrix with known spectrum. */
-function withSpectrum(values: number[], rng: TestRandom): Float64Array {
+/** Q^T diag(values) Q for Q with orthonormal rows: a symmetric matrix with that spectrum. */
+function withSpectrumFrom(Q: Float64Array, values: number[]): Float64Array {
   const n = values.length;
-  const Q = randomOrthogonal(n, rng);
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -51,6 +50,11 @@ function withSpectrum(values: number[], rng: TestRandom): Float64Array {
     }
   }
   return A;
+}
+
+/** A symmetric matrix with the given spectrum and random orthonormal eigenvectors. */
+function withSpectrum(values: number[], rng: TestRandom): Float64Array {
+  return withSpectrumFrom(randomOrthogonal(values.length, rng), values);
 }
 
 function randomSymmetric(n: number, rng: TestRandom): Float64Array {
@@ -192,20 +196,6 @@ describe('pseudoSolve', () => {
     expectClose(matVec(A, 5, 5, x), projected, { rel: 1e-13, abs: 1e-13 }, 'A x');
   });
 });
-
-function withSpectrumFrom(Q: Float64Array, values: number[]): Float64Array {
-  const n = values.length;
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let m = 0; m < n; m++) s += Q[m * n + i] * values[m] * Q[m * n + j];
-      A[i * n + j] = s;
-      A[j * n + i] = s;
-    }
-  }
-  return A;
-}
 
 describe('theoremContext singular values', () => {
   it('match the singular values of an explicit Jacobian, from Phi^T Phi by Jacobi', () => {

@@ -6,6 +6,8 @@
  *   theta = W (M d values) or (W, a) (M d + M values, the weights first).
  */
 
+import { jacobiEigen, norm } from './reference.js';
+
 /** The activations these references know, with sigma and sigma'. */
 export const REFERENCE_ACTIVATIONS = {
   tanh: { sigma: Math.tanh, slope: (z: number) => 1 - Math.tanh(z) ** 2 },
@@ -107,61 +109,16 @@ export function times(
   });
 }
 
-export function norm(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
-
-export function difference(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
-  return Float64Array.from({ length: x.length }, (_, i) => x[i] - y[i]);
-}
+export { norm, subtract as difference } from './reference.js';
 
 /**
- * Eigenvalues and orthonormal eigenvectors of a symmetric n x n matrix by cyclic Jacobi
- * rotations (Golub and Van Loan, Matrix Computations, section 8.5). Returns the values and
- * the vectors as the columns of an n x n row-major matrix.
+ * Eigenvalues and orthonormal eigenvectors of a symmetric n x n matrix (the cyclic Jacobi
+ * solver of reference.ts): the vectors are the columns of an n x n row-major matrix.
  */
 export function symmetricEigen(
   K: ArrayLike<number>, n: number,
 ): { values: Float64Array; vectors: Float64Array } {
-  const A = Float64Array.from(K);
-  const V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p * n + q] ** 2;
-    if (off < 1e-30 * (norm(A) ** 2 + 1e-300)) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (apq === 0) continue;
-        const tau = (A[q * n + q] - A[p * n + p]) / (2 * apq);
-        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p];
-          const akq = A[k * n + q];
-          A[k * n + p] = c * akp - s * akq;
-          A[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k];
-          const aqk = A[q * n + k];
-          A[p * n + k] = c * apk - s * aqk;
-          A[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p];
-          const vkq = V[k * n + q];
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: Float64Array.from({ length: n }, (_, i) => A[i * n + i]), vectors: V };
+  return jacobiEigen(Float64Array.from(K), n);
 }
 
 /**

@@ -179,7 +179,11 @@ function progress(text: string): void {
   if (process.stderr.isTTY) process.stderr.write(`${text}\n`);
 }
 
-async function runSimulate(args: string[]): Promise<void> {
+/**
+ * The arguments of a command that runs one spec file with an optional
+ * `-o FILE`; null after printing the usage for --help.
+ */
+function specCommand(command: string, args: string[]): { path: string; out?: string } | null {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -187,33 +191,30 @@ async function runSimulate(args: string[]): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(USAGE);
-    return;
+    return null;
   }
-  if (positionals.length !== 1) fail('simulate takes exactly one spec file');
+  if (positionals.length !== 1) fail(`${command} takes exactly one spec file`);
   checkOutput(values.out, '-o', positionals);
-  const result: SimulationResult = await simulate(readSpec(positionals[0]));
+  return { path: positionals[0], out: values.out };
+}
+
+async function runSimulate(args: string[]): Promise<void> {
+  const command = specCommand('simulate', args);
+  if (command === null) return;
+  const result: SimulationResult = await simulate(readSpec(command.path));
   const text = `${JSON.stringify(result, null, 2)}\n`;
-  if (values.out !== undefined) {
-    writeAll([{ path: values.out, text }]);
-    progress(`wrote ${values.out}`);
+  if (command.out !== undefined) {
+    writeAll([{ path: command.out, text }]);
+    progress(`wrote ${command.out}`);
   } else {
     process.stdout.write(text);
   }
 }
 
 async function runTheory(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (positionals.length !== 1) fail('theory takes exactly one spec file');
-  checkOutput(values.out, '-o', positionals);
-  const spec = readSpec(positionals[0]);
+  const command = specCommand('theory', args);
+  if (command === null) return;
+  const spec = readSpec(command.path);
   if (spec && typeof spec === 'object' && (spec as { theory?: unknown }).theory === false) {
     fail('theory needs the theorem check: remove "theory": false from the spec');
   }
@@ -225,9 +226,9 @@ async function runTheory(args: string[]): Promise<void> {
       `activation ${meta.activation}, alpha = ${meta.alpha}, data ${meta.data}, ` +
       `t in [0, ${format(result.t[result.t.length - 1])}]\n\n${lines.join('\n')}\n`,
   );
-  if (values.out !== undefined) {
-    writeAll([{ path: values.out, text: `${JSON.stringify(result, null, 2)}\n` }]);
-    process.stdout.write(`\nwrote ${values.out}\n`);
+  if (command.out !== undefined) {
+    writeAll([{ path: command.out, text: `${JSON.stringify(result, null, 2)}\n` }]);
+    process.stdout.write(`\nwrote ${command.out}\n`);
   }
 }
 
