@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/index.js';
+import { GEMM, expectClose } from './tolerance.js';
 
 /** A small deterministic pseudo-random matrix, independent of the kernels' generator. */
 function matrix(rows: number, cols: number, salt: number): Float64Array {
@@ -51,9 +52,7 @@ describe('gemm', () => {
             );
             return engine.read(c, m * n);
           });
-          got.forEach((value, i) => {
-            expect(Math.abs(value - expected[i])).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(expected[i])));
-          });
+          expectClose(got, expected, GEMM, 'C');
         });
     }
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SpecError, widthSweep, type WidthSweepOptions } from '../src/index.js';
 import { main } from '../src/node/cli.js';
-import { WIDTH_SLOPE } from './tolerance-analytic.js';
+import { WIDTH_SLOPE } from './tolerance.js';
 
 const small: WidthSweepOptions = {
   data: { n: 24, d: 5, seed: 3 },
