@@ -41,9 +41,11 @@ export interface WorkEstimate {
  * Euler. Setup forms K_0 (n^2 (M + d)), runs at most 1000 power iterations
  * (2 n^2 each) and the forward passes at W_0 (2 (n + n_t) M d). Each
  * checkpoint costs 4 n M d + 2 n^2, plus n^2 (M + d) for the kernel change
- * and 4 n_t M d with a test set. A theorem check (`spec.theory`, where the
- * spec has that switch) adds an n x n eigen-decomposition, about 9 n^3.
- * The memory figure is `memoryEstimate(n, d, M, n_t)` from `spec.ts`.
+ * and 4 n_t M d with a test set. The theorem check (`spec.theory`, on by
+ * default) adds an n x n eigen-decomposition, about 9 n^3, and per
+ * checkpoint a Lipschitz estimate (2 n M d + n^2 (M + d) / 2 and up to 1000
+ * power iterations). A trained second layer doubles the kernel's M term.
+ * The memory figure is `memoryEstimate` from `spec.ts`.
  *
  * The figures are upper estimates of the arithmetic, not of time: the
  * kernels run a few hundred million to a few billion flops per second,
@@ -63,19 +65,20 @@ export function workEstimate(input: Spec): WorkEstimate {
   const { steps, record, method } = spec.flow;
   const nMd = n * M * d;
   const n2 = n * n;
-  const kernel = n2 * (M + d);
+  const trained = spec.model.trainSecondLayer;
+  const kernel = n2 * ((trained ? 2 * M : M) + d);
 
   const stageFlops = 4 * nMd + 2 * n2;
   const stepFlops = (method === 'rk4' ? 4 : 1) * stageFlops;
   const setupFlops = kernel + 2 * POWER_ITERATIONS * n2 + 2 * (n + testN) * M * d;
+  const lipschitz = spec.theory && !trained ? 2 * nMd + kernel / 2 + 2 * POWER_ITERATIONS * n2 : 0;
   const checkpointFlops = 4 * nMd + 2 * n2 + (spec.kernelChange ? kernel : 0) +
-    4 * testN * M * d;
-  const theory = (spec as { theory?: boolean }).theory === true;
-  const theoryFlops = theory ? EIGEN_FLOPS_PER_N3 * n2 * n : 0;
+    4 * testN * M * d + lipschitz;
+  const theoryFlops = spec.theory ? EIGEN_FLOPS_PER_N3 * n2 * n : 0;
 
   return {
     flops: setupFlops + steps * stepFlops + record * checkpointFlops + theoryFlops,
-    bytes: memoryEstimate(n, d, M, testN),
+    bytes: memoryEstimate(n, d, M, testN, trained, spec.theory),
     setupFlops,
     stepFlops,
     checkpointFlops,

@@ -59,7 +59,13 @@ export function logLogSlope(x: readonly number[], y: readonly (number | null)[])
   return sxx === 0 ? null : sxy / sxx;
 }
 
-/** Runs `spec` at every alpha of `alphas` (spec.model.alpha is replaced) one after another. */
+/**
+ * Runs `spec` at every alpha of `alphas` (spec.model.alpha is replaced) one
+ * after another. A given spec.flow.dt is the step at alpha = 1 and is scaled
+ * by 1 / alpha^2 (K_0 grows like alpha^2), so that every alpha covers the same
+ * linearised progress alpha^2 t in the same number of steps; the default step
+ * scales that way by itself. An error names the alpha it happened at.
+ */
 export async function sweep(
   spec: Spec, alphas: readonly number[] = DEFAULT_ALPHAS, options: SweepOptions = {},
 ): Promise<SweepResult> {
@@ -75,7 +81,16 @@ export async function sweep(
       model: { ...spec.model, alpha },
       flow: { ...spec.flow, dt: dt === undefined ? undefined : dt / alpha ** 2 },
     };
-    const result = await simulate(runSpec, options);
+    let result: SimulationResult;
+    try {
+      result = await simulate(runSpec, options);
+    } catch (error) {
+      if (error instanceof Error) {
+        const scaled = dt === undefined ? '' : ` (spec.flow.dt = ${dt} scaled by 1 / alpha^2)`;
+        error.message = `at alpha = ${alpha}${scaled}: ${error.message}`;
+      }
+      throw error;
+    }
     runs.push(result);
     options.onRun?.(alpha, result);
   }

@@ -9,8 +9,14 @@ import {
 } from '../src/index.js';
 
 /** 9 n^3 when the resolved spec checks the theorem (a spec switch where it exists), else 0. */
+/** The theorem check's eigen-decomposition, 9 n^3 (on by default). */
 function theoryFlops(spec: Spec, n: number): number {
-  return (resolveSpec(spec) as { theory?: boolean }).theory === true ? 9 * n ** 3 : 0;
+  return resolveSpec(spec).theory ? 9 * n * n * n : 0;
+}
+
+/** The theorem check's Lipschitz estimate per checkpoint: slopes, Gram, power iterations. */
+function lipschitzFlops(n: number, d: number, M: number): number {
+  return 2 * n * M * d + (n * n * (M + d)) / 2 + 2000 * n * n;
 }
 
 const spec: Spec = {
@@ -25,12 +31,13 @@ describe('workEstimate', () => {
     const [n, d, M, nt] = [10, 3, 20, 7];
     const stage = 4 * n * M * d + 2 * n * n;
     const setup = n * n * (M + d) + 2000 * n * n + 2 * (n + nt) * M * d;
-    const checkpoint = 4 * n * M * d + 2 * n * n + n * n * (M + d) + 4 * nt * M * d;
+    const checkpoint = 4 * n * M * d + 2 * n * n + n * n * (M + d) + 4 * nt * M * d +
+      lipschitzFlops(n, d, M);
     const theory = theoryFlops(spec, n);
     const work = workEstimate(spec);
     expect(work).toEqual({
       flops: setup + 50 * 4 * stage + 6 * checkpoint + theory,
-      bytes: memoryEstimate(n, d, M, nt),
+      bytes: memoryEstimate(n, d, M, nt, false, true),
       setupFlops: setup,
       stepFlops: 4 * stage,
       checkpointFlops: checkpoint,
@@ -51,7 +58,9 @@ describe('workEstimate', () => {
     const defaults: Spec = { data: { n: 64, d: 8 }, model: { width: 512 } };
     const work = workEstimate(defaults);
     expect(work.sizes).toEqual({ n: 64, d: 8, width: 512, testN: 256, steps: 600, record: 13 });
-    expect(work.flops).toBe(2_645_139_456 + theoryFlops(defaults, 64));
+    expect(work.flops).toBe(
+      2_645_139_456 + theoryFlops(defaults, 64) + 13 * lipschitzFlops(64, 8, 512),
+    );
   });
 
   it('sizes given data from its rows', () => {
