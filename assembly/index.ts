@@ -2,6 +2,7 @@
 export { alloc, free } from "./memory";
 export { rngSeed, rngUniform, rngGaussian, rngSphere } from "./random";
 export { erf, erfc } from "./special";
+export { exp, expm1, log } from "./elementary";
 export { sigma, sigmaPrime, sigmaSecond, activate, activationMap } from "./activations";
 export { gemm } from "./matmul";
 export {

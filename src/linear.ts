@@ -41,7 +41,8 @@ export class LinearDynamics {
 
   /** The residual r_bar(t) = y - f_lin(X; theta_bar(t)) (n values). Cost: n^2. */
   residual(t: number): Float64Array {
-    const c = this.coefficients.map((ci, i) => ci * Math.exp((-this.eig.values[i] * t) / this.n));
+    const exp = this.engine.k.exp;
+    const c = this.coefficients.map((ci, i) => ci * exp((-this.eig.values[i] * t) / this.n));
     return fromEigenbasis(this.eig, c);
   }
 
@@ -49,7 +50,7 @@ export class LinearDynamics {
   risk(t: number): number {
     let s = 0;
     for (let i = 0; i < this.n; i++) {
-      const ci = this.coefficients[i] * Math.exp((-this.eig.values[i] * t) / this.n);
+      const ci = this.coefficients[i] * this.engine.k.exp((-this.eig.values[i] * t) / this.n);
       s += ci * ci;
     }
     return s / (2 * this.n);
@@ -89,6 +90,6 @@ export class LinearDynamics {
   /** g_i(t) = -expm1(-lambda_i t / n) / lambda_i, or t / n when lambda_i = 0. */
   private gain(i: number, t: number): number {
     const lambda = this.eig.values[i];
-    return lambda === 0 ? t / this.n : -Math.expm1((-lambda * t) / this.n) / lambda;
+    return lambda === 0 ? t / this.n : -this.engine.k.expm1((-lambda * t) / this.n) / lambda;
   }
 }

@@ -239,6 +239,6 @@ export async function simulateLinear(spec: Spec): Promise<LinearSimulationResult
 
 function halfMeanSquare(prediction: Float64Array, y: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < y.length; i++) s += (prediction[i] - y[i]) ** 2;
+  for (let i = 0; i < y.length; i++) s += (prediction[i] - y[i]) * (prediction[i] - y[i]);
   return s / (2 * y.length);
 }

@@ -100,6 +100,8 @@ export interface TheoryReport extends TheoremAtInit {
  */
 export interface TheoremContext {
   atInit: TheoremAtInit;
+  /** The kernels, whose exp and log give the same bits in every runtime. */
+  engine: Engine;
   /** K_0's decomposition and r_0 in its eigenbasis. */
   eig: SymmetricEigen;
   residualCoefficients: Float64Array;
@@ -145,6 +147,7 @@ export function theoremContext(
       minNormInterpolatorDistance: minNorm,
       conditionThreshold: (sigmaMin * sigmaMin) / 4,
     },
+    engine,
     eig,
     residualCoefficients: toEigenbasis(eig, r0),
   };
@@ -167,7 +170,7 @@ export function lipschitzLowerBound(
   const { width: M, d } = net;
   const n = X.length / d;
   let moved = 0;
-  for (let i = 0; i < W.length; i++) moved += (W[i] - net.W[i]) ** 2;
+  for (let i = 0; i < W.length; i++) moved += (W[i] - net.W[i]) * (W[i] - net.W[i]);
   if (moved === 0) return null;
   const top = engine.scope((mem) => {
     const x = mem.allocFrom(X);
@@ -195,11 +198,12 @@ export function checkTheorem(
 ): TheoryReport {
   const q = context.atInit;
   const { t, risk, weightDistance } = trajectory;
-  const riskBound = t.map((ti) => q.initialRisk * Math.exp(-q.lambda0 * ti));
+  const { exp, log } = context.engine.k;
+  const riskBound = t.map((ti) => q.initialRisk * exp(-q.lambda0 * ti));
   const slack = (bound: number) => bound * (1 + 1e-9) + 1e-300;
   const last = t.length - 1;
   const observedRate = last > 0 && t[last] > 0 && risk[last] > 0 && q.initialRisk > 0
-    ? -Math.log(risk[last] / risk[0]) / t[last]
+    ? -log(risk[last] / risk[0]) / t[last]
     : null;
   const maxDistance = Math.max(...weightDistance);
   const decision = decideConditions(q, lipschitzSeen);
@@ -221,9 +225,10 @@ export function checkTheorem(
 /** (1/(2n)) sum_i exp(-2 lambda_i t / n) c_i^2 with c = Q^T r_0. */
 function closedFormRisk(context: TheoremContext, t: number): number {
   const { eig, residualCoefficients: c } = context;
+  const exp = context.engine.k.exp;
   const n = eig.n;
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.exp((-2 * eig.values[i] * t) / n) * c[i] * c[i];
+  for (let i = 0; i < n; i++) s += exp((-2 * eig.values[i] * t) / n) * c[i] * c[i];
   return s / (2 * n);
 }
 
@@ -293,7 +298,7 @@ function maxRowNorm(X: Float64Array, n: number, d: number): number {
   let largest = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let k = 0; k < d; k++) s += X[i * d + k] ** 2;
+    for (let k = 0; k < d; k++) s += X[i * d + k] * X[i * d + k];
     largest = Math.max(largest, Math.sqrt(s));
   }
   return largest;

@@ -83,9 +83,10 @@ export function oneParameterToy(engine: Engine, options: ToyOptions = {}): ToyRe
   const base = sigma(theta0);
   const slope0 = x * engine.k.sigmaPrime(kind, theta0 * x);
   const u = Array.from({ length: points }, (_, i) => -uMax + (2 * uMax * i) / (points - 1));
-  const limit = u.map((ui) => (-y + slope0 * ui) ** 2);
+  const square = (value: number) => value * value;
+  const limit = u.map((ui) => square(-y + slope0 * ui));
   const curves = alphas.map((alpha) => {
-    const loss = u.map((ui) => (y - alpha * (sigma(theta0 + ui / alpha) - base)) ** 2);
+    const loss = u.map((ui) => square(y - alpha * (sigma(theta0 + ui / alpha) - base)));
     const maxDeviation = Math.max(...loss.map((value, i) => Math.abs(value - limit[i])));
     return { alpha, loss, maxDeviation };
   });
@@ -93,7 +94,7 @@ export function oneParameterToy(engine: Engine, options: ToyOptions = {}): ToyRe
   const large = curves.filter((curve) => curve.alpha >= median);
   return {
     activation, x, y, theta0, u, limit, curves,
-    slope: logLogSlope(large.map((c) => c.alpha), large.map((c) => c.maxDeviation)),
+    slope: logLogSlope(engine, large.map((c) => c.alpha), large.map((c) => c.maxDeviation)),
   };
 }
 

@@ -25,6 +25,9 @@ export interface KernelExports {
   rngSphere(rng: Pointer, out: Pointer, rows: number, d: number): void;
   erf(x: number): number;
   erfc(x: number): number;
+  exp(x: number): number;
+  expm1(x: number): number;
+  log(x: number): number;
   sigma(kind: number, x: number): number;
   sigmaPrime(kind: number, x: number): number;
   sigmaSecond(kind: number, x: number): number;

@@ -140,7 +140,7 @@ function resolveWidths(value: unknown, n: number, d: number): number[] {
 /** ||A - B||_F, summed in index order. */
 function frobeniusDistance(A: Float64Array, B: Float64Array): number {
   let sum = 0;
-  for (let i = 0; i < B.length; i++) sum += (A[i] - B[i]) ** 2;
+  for (let i = 0; i < B.length; i++) sum += (A[i] - B[i]) * (A[i] - B[i]);
   return Math.sqrt(sum);
 }
 
@@ -200,14 +200,14 @@ export async function widthSweep(options: WidthSweepOptions = {}): Promise<Width
     const mean = errors.reduce((s, e) => s + e, 0) / errors.length;
     const spread = errors.length < 2
       ? null
-      : Math.sqrt(errors.reduce((s, e) => s + (e - mean) ** 2, 0) / (errors.length - 1));
+      : Math.sqrt(errors.reduce((s, e) => s + (e - mean) * (e - mean), 0) / (errors.length - 1));
     const row = { width, relativeError: mean, spread, errors };
     rows.push(row);
     options.onWidth?.(row);
   }
   return {
     rows,
-    slope: logLogSlope(widths, rows.map((row) => row.relativeError)),
+    slope: logLogSlope(engine, widths, rows.map((row) => row.relativeError)),
     meta: {
       n, d, data: data.kind, activation, alpha, seeds,
       order: CLOSED_FORM_ACTIVATIONS.includes(activation) ? null : order,
