@@ -288,14 +288,80 @@ export function analyticNtk(
     n * n, n * dim, n + 6 * kernel.order, kernel.order, kernel.order,
   ]);
   const scale = alpha * alpha;
-  return withRule(engine, kernel.order, (nodes, weights) => engine.scope((mem) => {
+  const K = withRule(engine, kernel.order, (nodes, weights) => engine.scope((mem) => {
     const x = mem.allocFrom(X);
-    const K = mem.alloc(n * n);
+    const gram = mem.alloc(n * n);
     const work = mem.alloc(engine.k.analyticWorkCount(n, kernel.order));
     engine.k.analyticGram(
       x, n, dim, kernel.kind, kernel.method, kernel.order, nodes, weights,
-      scale * kernel.nt, scale * kernel.rf, K, work,
+      scale * kernel.nt, scale * kernel.rf, gram, work,
     );
-    return engine.read(K, n * n);
+    return engine.read(gram, n * n);
   }));
+  for (let i = 0; i < n * n; i++) {
+    if (!Number.isFinite(K[i])) {
+      throw new SpecError(
+        'X',
+        `the kernel overflows (K[${Math.floor(i / n)}][${i % n}] = ${K[i]}): alpha^2 |x|^2 ` +
+          'is too large for f64; scale the inputs or alpha down',
+      );
+    }
+  }
+  if (usesQuadrature(kernel)) checkQuadrature(engine, X, n, dim, kernel);
+  return K;
+}
+
+/** Whether `kernel` is evaluated by quadrature rather than by a closed form. */
+function usesQuadrature(kernel: ResolvedKernel): boolean {
+  const closed = CLOSED_FORM_ACTIVATIONS.map(activationCode).includes(kernel.kind);
+  return kernel.method === METHOD_QUADRATURE || !closed;
+}
+
+/**
+ * Relative change of a quadrature value that `analyticNtk` accepts when the
+ * order is doubled (or halved at the largest order): three digits, well
+ * below the M^(-1/2) distances a width sweep measures.
+ */
+export const QUADRATURE_TOLERANCE = 1e-3;
+
+/**
+ * A posteriori check of the quadrature: tensor Gauss-Hermite loses accuracy
+ * as input norms grow (sigma(r g) tends to a step as r grows). The diagonal
+ * entry of the row of largest norm, the hardest one, is evaluated again at
+ * twice the order (half at the largest order); a relative change above
+ * QUADRATURE_TOLERANCE means the kernel cannot be trusted, and a SpecError
+ * says so rather than returning it.
+ */
+function checkQuadrature(
+  engine: Engine, X: ArrayLike<number>, n: number, d: number, kernel: ResolvedKernel,
+): void {
+  let largest = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += X[i * d + k] * X[i * d + k];
+    largest = Math.max(largest, s);
+  }
+  if (largest === 0) return;
+  const other = kernel.order >= MAX_QUADRATURE_ORDER ? kernel.order >> 1 : 2 * kernel.order;
+  const [at, again] = [kernel.order, other].map((order) =>
+    withRule(engine, order, (nodes, weights) => engine.scope((mem) => {
+      const p = mem.allocFrom([largest]);
+      const out = mem.alloc(1);
+      const work = mem.alloc(engine.k.analyticWorkCount(0, order));
+      engine.k.analyticPairs(
+        kernel.kind, METHOD_QUADRATURE, order, nodes, weights, p, p, p, 1, kernel.nt, kernel.rf,
+        out, work,
+      );
+      return engine.read(out, 1)[0];
+    })));
+  const change = Math.abs(at - again) / Math.max(Math.abs(again), Number.MIN_VALUE);
+  if (change > QUADRATURE_TOLERANCE) {
+    throw new SpecError(
+      'options.order',
+      `Gauss-Hermite quadrature of order ${kernel.order} is not accurate for these inputs: ` +
+        `at the largest input norm, ${Math.sqrt(largest).toPrecision(3)}, the kernel changes ` +
+        `by ${change.toExponential(1)} relatively at order ${other}; raise options.order ` +
+        `(at most ${MAX_QUADRATURE_ORDER}) or scale the inputs nearer unit norm`,
+    );
+  }
 }

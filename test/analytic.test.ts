@@ -326,3 +326,26 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('analyticNtk accuracy check', () => {
+  it('refuses a quadrature kernel that changes with the order instead of returning it', async () => {
+    const engine = await createEngine();
+    const X = [3, 0, 1.8, 2.4];
+    expect(() => analyticNtk(engine, X, 2, { activation: 'tanh', part: 'both' })).toThrow(
+      /^Gauss-Hermite quadrature of order 64 is not accurate for these inputs: at the largest /,
+    );
+    expect(() => analyticNtk(engine, X, 2, { activation: 'tanh', part: 'both' })).toThrow(
+      'input norm, 3.00, the kernel changes by 4.0e-2 relatively at order 128; raise ' +
+        'options.order (at most 512) or scale the inputs nearer unit norm',
+    );
+    expect(analyticNtk(engine, X, 2, { activation: 'tanh', part: 'both', order: 256 })[0])
+      .toBeGreaterThan(0);
+  });
+
+  it('refuses a closed-form kernel that overflows', async () => {
+    const engine = await createEngine();
+    expect(() => analyticNtk(engine, [1e200, 0, 0, 1e200], 2, { activation: 'relu' })).toThrow(
+      'the kernel overflows (K[0][0] = NaN): alpha^2 |x|^2 is too large for f64',
+    );
+  });
+});

@@ -53,7 +53,8 @@ describe('widthSweep', () => {
     expect(result.meta).toMatchObject({ n: 4, d: 3, data: 'given', seeds: [7, 11] });
     expect(result.rows[1].relativeError).toBeLessThan(result.rows[0].relativeError);
     expect(result.rows[0].spread).not.toBeNull();
-    const one = await widthSweep({ data: { X }, widths: [128], seeds: 1 });
+    // tanh at norm 2 needs more than the default order (see analyticNtk's accuracy check).
+    const one = await widthSweep({ data: { X }, widths: [128], seeds: 1, order: 256 });
     expect(one.rows[0].spread).toBeNull();
     expect(one.slope).toBeNull();
   });
