@@ -21,7 +21,7 @@ export type { ToyOptions, ToyResult } from './toy.js';
 export { sweep, logLogSlope, DEFAULT_ALPHAS, SLOPE_FIGURES } from './sweep.js';
 export type { SweepResult, SweepRow, SweepOptions, SlopeFigure } from './sweep.js';
 export {
-  resolveSpec, memoryEstimate, SpecError, DEFAULT_SPEC, ACTIVATIONS, TARGETS, SCALINGS,
+  resolveSpec, memoryEstimate, SpecError, SizeError, DEFAULT_SPEC, ACTIVATIONS, TARGETS, SCALINGS,
 } from './spec.js';
 export type {
   Spec, DataSpec, SphereDataSpec, GivenDataSpec, TestSpec, SphereTestSpec, GivenTestSpec,

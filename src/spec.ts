@@ -121,6 +121,17 @@ export class SpecError extends Error {
   }
 }
 
+/**
+ * A spec too large for WebAssembly memory (3.5 GiB in all, below 1 GiB for
+ * one block), whatever it is run on: a SpecError whose `field` is 'spec'.
+ */
+export class SizeError extends SpecError {
+  constructor(message: string) {
+    super('spec', message);
+    this.name = 'SizeError';
+  }
+}
+
 /** The default spec: the lazy regime of a tanh network on a smooth target. */
 export const DEFAULT_SPEC = {
   data: { n: 64, d: 8, seed: 1, target: 'teacher', noise: 0 },
@@ -508,8 +519,7 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
     data.n, data.d, model.width, test.n, model.trainSecondLayer, theory,
   );
   if (bytes > MEMORY_LIMIT) {
-    throw new SpecError(
-      'spec',
+    throw new SizeError(
       `the run needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of WebAssembly memory ` +
         `(n = ${data.n}, d = ${data.d}, width = ${model.width}, test n = ${test.n}); ` +
         'the limit is 3.5 GiB',
@@ -517,8 +527,7 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
   }
   const block = largestBlock(data.n, data.d, model.width, test.n, model.trainSecondLayer);
   if (block > BLOCK_LIMIT) {
-    throw new SpecError(
-      'spec',
+    throw new SizeError(
       `the run needs a single block of about ${(block / 2 ** 30).toFixed(2)} GiB of ` +
         `WebAssembly memory (n = ${data.n}, d = ${data.d}, width = ${model.width}, ` +
         `test n = ${test.n}); one block is limited to 1 GiB: reduce n, the width or the ` +

@@ -127,9 +127,79 @@ describe('the serverless handlers', () => {
       const refused = await tight[form](long);
       expect(refused.status, form).toBe(413);
       expect(refused.body.error, form).toBe(
-        `the request body has ${long.length} characters; this server accepts at most 300`,
+        `the request body has ${long.length} bytes; this server accepts at most 300`,
       );
     }
+  });
+
+  it('refuse a body whose declared length is over the budget before reading it', async () => {
+    const handler = createFetchHandler({ maxBodyLength: 1000 });
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(1 << 16));
+      },
+    });
+    const response = await handler(new Request('http://127.0.0.1/simulate', {
+      method: 'POST', body: stream, headers: { 'content-length': String(1 << 30) },
+      duplex: 'half',
+    } as RequestInit));
+    expect(response.status).toBe(413);
+    expect((await response.json()).error).toBe(
+      `the request body has ${1 << 30} bytes; this server accepts at most 1000`,
+    );
+    expect(pulled).toBeLessThanOrEqual(1);
+  });
+
+  it('stop reading an undeclared stream as soon as it passes the budget', async () => {
+    const handler = createFetchHandler({ maxBodyLength: 1000 });
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(600));
+      },
+    });
+    const response = await handler(new Request('http://127.0.0.1/simulate', {
+      method: 'POST', body: stream, duplex: 'half',
+    } as RequestInit));
+    expect(response.status).toBe(413);
+    expect((await response.json()).error).toBe(
+      'the request body has 1200 bytes; this server accepts at most 1000',
+    );
+    expect(pulled).toBeLessThanOrEqual(3);
+  });
+
+  it('answer a spec too large for WebAssembly memory at all with 413', async () => {
+    const tooLarge = { data: { n: 12000, d: 8 }, model: { width: 2 }, test: { n: 1 } };
+    for (const form of forms) {
+      const answer = await both[form](JSON.stringify(tooLarge));
+      expect(answer.status, form).toBe(413);
+      expect(answer.body.field, form).toBe('spec');
+      expect(answer.body.error, form).toMatch(/GiB of WebAssembly memory/);
+    }
+  });
+
+  it('answer a missing event, a non-string body and bad base64 with 400 (Node form)', async () => {
+    const handler = createNodeHandler();
+    const answers = await Promise.all([
+      handler(undefined as unknown as NodeEvent),
+      handler({ body: 5 as unknown as string }),
+      handler({ body: '!!!notbase64', isBase64Encoded: true }),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([400, 400, 400]);
+    expect(answers.map((a) => JSON.parse(a.body).error)).toEqual([
+      'the event must be an object; got undefined',
+      'event.body must be a string; got number',
+      'event.body is marked isBase64Encoded but is not base64',
+    ]);
+  });
+
+  it('refuse a misspelt budget option by name', () => {
+    expect(() => createFetchHandler({ maxFlop: 1 } as Partial<Budget>)).toThrow(
+      'options.maxFlop is not a budget field; expected maxFlops, maxBytes, maxBodyLength',
+    );
   });
 
   it('answer a step above the stable limit with 400 naming spec.flow.dt', async () => {

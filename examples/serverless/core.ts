@@ -6,7 +6,7 @@
  * or an invalid spec gets 400 with the message (and the field).
  */
 import {
-  FlowDivergedError, SpecError, simulate, workEstimate, type Spec, type WorkEstimate,
+  FlowDivergedError, SizeError, SpecError, simulate, workEstimate, type Spec, type WorkEstimate,
 } from 'lazy-regime';
 
 /** What one request may cost this server. */
@@ -15,7 +15,7 @@ export interface Budget {
   maxFlops: number;
   /** Largest estimated WebAssembly memory of a run, in bytes (`workEstimate(spec).bytes`). */
   maxBytes: number;
-  /** Longest request body, in characters of its text. */
+  /** Longest request body, in bytes (UTF-8), checked before the body is read where possible. */
   maxBodyLength: number;
 }
 
@@ -50,6 +50,12 @@ function runtimeEnv(): Record<string, string | undefined> {
 export function resolveBudget(
   options: Partial<Budget> = {}, env: Record<string, string | undefined> = runtimeEnv(),
 ): Budget {
+  const known = Object.keys(DEFAULT_BUDGET);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new RangeError(`options.${key} is not a budget field; expected ${known.join(', ')}`);
+    }
+  }
   const budget = { ...DEFAULT_BUDGET };
   for (const key of Object.keys(DEFAULT_BUDGET) as (keyof Budget)[]) {
     const given = options[key];
@@ -76,18 +82,23 @@ export interface CoreResponse {
 const fail = (status: number, error: string, extra: object = {}): CoreResponse =>
   ({ status, body: { error, ...extra } });
 
+/** The 413 answer for a body of `bytes` bytes over the budget. */
+export function bodyTooLarge(bytes: number, budget: Budget): CoreResponse {
+  return fail(413, `the request body has ${bytes} bytes; this server accepts at most ` +
+    `${budget.maxBodyLength}`);
+}
+
 /**
  * Runs the spec in `bodyText` within `budget`. Statuses: 200 with the
  * simulation result; 400 for malformed JSON, an invalid spec (`error` and
  * `field`) or a step that makes the flow diverge (field spec.flow.dt); 413
- * for a body, flop estimate or memory estimate over the budget, refused
- * before any simulation work; 500 for anything else.
+ * for a body, flop estimate or memory estimate over the budget, or a spec
+ * too large for WebAssembly memory at all, refused before any simulation
+ * work; 500 for anything else.
  */
 export async function runSpecRequest(bodyText: string, budget: Budget): Promise<CoreResponse> {
-  if (bodyText.length > budget.maxBodyLength) {
-    return fail(413, `the request body has ${bodyText.length} characters; ` +
-      `this server accepts at most ${budget.maxBodyLength}`);
-  }
+  const bytes = new TextEncoder().encode(bodyText).length;
+  if (bytes > budget.maxBodyLength) return bodyTooLarge(bytes, budget);
   let spec: Spec;
   try {
     spec = JSON.parse(bodyText) as Spec;
@@ -98,6 +109,7 @@ export async function runSpecRequest(bodyText: string, budget: Budget): Promise<
   try {
     work = workEstimate(spec);
   } catch (error) {
+    if (error instanceof SizeError) return fail(413, error.message, { field: error.field });
     if (error instanceof SpecError) return fail(400, error.message, { field: error.field });
     throw error;
   }

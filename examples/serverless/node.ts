@@ -4,7 +4,9 @@
  * `event.body` is the JSON spec as a string (base64 when
  * `event.isBase64Encoded`).
  */
-import { resolveBudget, runSpecRequest, type Budget } from './core.js';
+import {
+  bodyTooLarge, resolveBudget, runSpecRequest, type Budget, type CoreResponse,
+} from './core.js';
 
 /** The parts of the platform's event this handler reads. */
 export interface NodeEvent {
@@ -24,10 +26,21 @@ export interface NodeResult {
 
 const HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-function bodyText(event: NodeEvent): string {
+/** The body as text, or an error answer for a body that is too long or not base64. */
+function bodyText(event: NodeEvent, limits: Budget): string | CoreResponse {
   const body = event.body ?? '';
+  if (typeof body !== 'string') {
+    return { status: 400, body: { error: `event.body must be a string; got ${typeof body}` } };
+  }
   if (!event.isBase64Encoded) return body;
-  return new TextDecoder().decode(Uint8Array.from(atob(body), (c) => c.charCodeAt(0)));
+  const bytes = Math.floor((body.length * 3) / 4);
+  if (bytes > limits.maxBodyLength + 2) return bodyTooLarge(bytes, limits);
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(body), (c) => c.charCodeAt(0)));
+  } catch {
+    const error = 'event.body is marked isBase64Encoded but is not base64';
+    return { status: 400, body: { error } };
+  }
 }
 
 /**
@@ -38,6 +51,13 @@ function bodyText(event: NodeEvent): string {
 export function createNodeHandler(budget: Partial<Budget> = {}) {
   const limits = resolveBudget(budget);
   return async function handler(event: NodeEvent): Promise<NodeResult> {
+    if (typeof event !== 'object' || event === null) {
+      return {
+        statusCode: 400,
+        headers: HEADERS,
+        body: JSON.stringify({ error: `the event must be an object; got ${String(event)}` }),
+      };
+    }
     const method = event.httpMethod ?? event.requestContext?.http?.method ?? 'POST';
     if (method !== 'POST') {
       return {
@@ -46,7 +66,10 @@ export function createNodeHandler(budget: Partial<Budget> = {}) {
         body: JSON.stringify({ error: `use POST with a JSON spec as the body; got ${method}` }),
       };
     }
-    const { status, body } = await runSpecRequest(bodyText(event), limits);
+    const text = bodyText(event, limits);
+    const { status, body } = typeof text === 'string'
+      ? await runSpecRequest(text, limits)
+      : text;
     return { statusCode: status, headers: HEADERS, body: JSON.stringify(body) };
   };
 }
