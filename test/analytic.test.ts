@@ -328,7 +328,7 @@ describe('bad input', () => {
 });
 
 describe('analyticNtk accuracy check', () => {
-  it('refuses a quadrature kernel that changes with the order instead of returning it', async () => {
+  it('refuses a quadrature kernel that changes with the order, rather than return it', async () => {
     const engine = await createEngine();
     const X = [3, 0, 1.8, 2.4];
     expect(() => analyticNtk(engine, X, 2, { activation: 'tanh', part: 'both' })).toThrow(
