@@ -78,7 +78,10 @@ export interface TheoryReport extends TheoremAtInit {
   lipschitzLowerBound: number | null;
   /** Condition (*): true or false when decided by a bound on L, null when undecided. */
   conditionHolds: boolean | null;
-  /** Warm-up condition L ||Phi_0^+ r_0|| / sigma_min <= 1/4, decided the same way. */
+  /**
+   * Warm-up condition L ||Phi_0^+ r_0|| / sigma_min <= 1/4, decided the same
+   * way; null also when it does not apply (sigma_min = 0).
+   */
   interpolationConditionHolds: boolean | null;
   /** Why the conditions came out as they did, in words. */
   conditionNote: string;
@@ -88,7 +91,10 @@ export interface TheoryReport extends TheoremAtInit {
   riskBoundHolds: boolean;
   /** max over recorded t > 0 of risk / riskBound: how much of the bound the run used. */
   riskBoundUsage: number;
-  /** max over recorded t of ||theta_t - theta_0|| / distanceBound (null without a bound). */
+  /**
+   * max over recorded t of ||theta_t - theta_0|| / distanceBound; null without
+   * a bound or when the bound is 0 (r_0 = 0).
+   */
   weightBoundUsage: number | null;
   /** The linearised risk at each checkpoint from the closed form (eigenvectors of K_0). */
   closedFormLinearRisk: number[];
@@ -217,7 +223,9 @@ export function checkTheorem(
     riskBoundUsage: Math.max(
       ...risk.map((r, i) => (i > 0 && riskBound[i] > 0 ? r / riskBound[i] : 0)),
     ),
-    weightBoundUsage: q.distanceBound === null ? null : maxDistance / q.distanceBound,
+    weightBoundUsage: q.distanceBound === null || q.distanceBound === 0
+      ? null
+      : maxDistance / q.distanceBound,
     closedFormLinearRisk: t.map((ti) => closedFormRisk(context, ti)),
   };
 }
@@ -237,8 +245,9 @@ function decideConditions(
 ): Pick<TheoryReport, 'conditionHolds' | 'interpolationConditionHolds' | 'conditionNote'> {
   if (q.sigmaMin === 0) {
     return {
-      conditionHolds: false, interpolationConditionHolds: false,
-      conditionNote: 'K_0 is singular (sigma_min = 0): the theorem gives no rate and no bound',
+      conditionHolds: false, interpolationConditionHolds: null,
+      conditionNote: 'fails: K_0 is singular (sigma_min = 0), so the theorem gives no rate and ' +
+        'no bound',
     };
   }
   if (q.lipschitzInfinite) {
@@ -336,8 +345,11 @@ export function explainTheory(
     ? `L is infinite (${q.lipschitzNote}); the largest ratio seen along the trajectory is ${seen}`
     : q.lipschitzUpperBound === null
     ? `${q.lipschitzNote}${q.lipschitzLowerBound === null ? '' : `; L >= ${seen}`}`
-    : `${q.lipschitzLowerBound === null ? '?' : fmt(q.lipschitzLowerBound)} <= L <= ` +
-      `${fmt(q.lipschitzUpperBound)} (lower: seen along the trajectory; upper: certified)`;
+    : q.lipschitzLowerBound === null
+    ? `L <= ${fmt(q.lipschitzUpperBound)} (certified; the weights did not move, so no lower ` +
+      'bound was seen)'
+    : `${fmt(q.lipschitzLowerBound)} <= L <= ${fmt(q.lipschitzUpperBound)} (lower: seen ` +
+      'along the trajectory; upper: certified)';
   const moved = Math.max(...run.weightDistance);
   const agreement = Math.max(...run.linearRisk.map((r, i) =>
     Math.abs(r - q.closedFormLinearRisk[i]) / Math.max(q.closedFormLinearRisk[i], 1e-300)));
@@ -348,26 +360,38 @@ export function explainTheory(
     `Lipschitz constant of theta -> Phi(theta): ${lipschitz}`,
     `condition (*) L ||r_0|| < sigma_min^2 / 4: ${q.conditionNote}`,
     `warm-up condition L ||Phi_0^+ r_0|| / sigma_min <= 1/4: ` +
-      `${verdict(q.interpolationConditionHolds)}`,
+      (q.sigmaMin === 0 ? 'does not apply (K_0 is singular)'
+        : verdict(q.interpolationConditionHolds)),
     `rate: the theorem's lambda_0 = sigma_min^2 / (2n) = ${fmt(q.lambda0)}; ` +
       `the run achieved ${q.observedRate === null ? '-' : fmt(q.observedRate)} on average`,
-    `risk bound R(theta_0) exp(-lambda_0 t): ` +
-      `${q.riskBoundHolds ? 'held' : 'broken'} at every checkpoint ` +
-      `(largest risk / bound after t = 0: ${fmt(q.riskBoundUsage)})`,
+    q.lambda0 === 0
+      ? 'risk bound R(theta_0) exp(-lambda_0 t): vacuous, lambda_0 = 0 (the risk never rises ' +
+        'under gradient flow anyway)'
+      : q.initialRisk === 0
+      ? 'risk bound R(theta_0) exp(-lambda_0 t): 0, the network fits the data at t = 0'
+      : `risk bound R(theta_0) exp(-lambda_0 t): ${q.riskBoundHolds ? 'held' : 'broken'} at ` +
+        `every checkpoint (largest risk / bound after t = 0: ${fmt(q.riskBoundUsage)})`,
     q.distanceBound === null
       ? `weights moved at most ${fmt(moved)}; no distance bound (sigma_min = 0)`
+      : q.weightBoundUsage === null
+      ? `weights moved at most ${fmt(moved)} against the bound 2 ||r_0|| / sigma_min = 0`
       : `weights moved at most ${fmt(moved)} against the bound 2 ||r_0|| / sigma_min = ` +
-        `${fmt(q.distanceBound)} (${(100 * q.weightBoundUsage!).toFixed(1)}% of it)`,
+        `${fmt(q.distanceBound)} (${(100 * q.weightBoundUsage).toFixed(1)}% of it)`,
     `minimum-norm interpolator of the linearised model: ` +
       `${q.minNormInterpolatorDistance === null ? 'none (K_0 singular)'
         : `${fmt(q.minNormInterpolatorDistance)} from theta_0`}`,
     `integrated linearised risk against its closed form: largest relative difference ` +
       `${agreement.toExponential(1)}`,
   ];
-  if (q.conditionHolds !== true && q.riskBoundHolds && (q.weightBoundUsage ?? 1) < 1) {
+  const boundsHeld = q.lambda0 > 0 && q.riskBoundHolds && (q.weightBoundUsage ?? 1) < 1;
+  if (q.conditionHolds === false && boundsHeld) {
     lines.push(
       'the theorem does not cover this run, yet both of its bounds held: the condition is ' +
         'sufficient, not necessary',
+    );
+  } else if (q.conditionHolds === null && boundsHeld) {
+    lines.push(
+      'whether the theorem covers this run is undecided, and both of its bounds held',
     );
   }
   return lines;

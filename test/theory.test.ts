@@ -168,3 +168,31 @@ describe('simulate(spec).theory', () => {
     );
   });
 });
+
+describe('explainTheory', () => {
+  it('says a singular K_0 gives no bound and that the warm-up condition does not apply',
+    async () => {
+      const result = await simulate({
+        data: { n: 40, d: 2 }, model: { width: 4 }, flow: { steps: 50 },
+      });
+      const theory = result.theory!;
+      expect(theory.sigmaMin).toBe(0);
+      expect(theory.conditionHolds).toBe(false);
+      expect(theory.interpolationConditionHolds).toBeNull();
+      const text = explainTheory(theory, result).join('\n');
+      expect(text).toContain('does not apply (K_0 is singular)');
+      expect(text).toContain('vacuous, lambda_0 = 0');
+      expect(text).not.toContain('does not cover this run');
+    });
+
+  it('reports a zero residual without NaN or a made-up lower bound', async () => {
+    const result = await simulate({
+      data: { X: [[1, 0], [0, 1]], y: [0, 0] }, model: { width: 4 }, flow: { steps: 10 },
+    });
+    const theory = result.theory!;
+    expect(theory.weightBoundUsage).toBeNull();
+    const text = explainTheory(theory, result).join('\n');
+    expect(text).not.toMatch(/NaN|\?/);
+    expect(text).toContain('the network fits the data at t = 0');
+  });
+});
