@@ -57,8 +57,10 @@ describe('lazy-regime theory', () => {
   });
 
   it('refuses a spec that turns the theorem check off', async () => {
-    expect(await main(['theory', writeSpec({ ...smallSpec, theory: false })])).toBe(2);
-    expect(stderr).toContain('theory needs the theorem check: remove "theory": false');
+    expect(await main(['theory', writeSpec({ ...smallSpec, theory: false })])).toBe(1);
+    expect(stderr).toContain(
+      'spec.theory is false, but the theory command is the theorem check; remove it',
+    );
   });
 });
 
@@ -110,11 +112,17 @@ describe('lazy-regime simulate', () => {
       expect(existsSync(out)).toBe(false);
     });
 
-  it('reports an output path it cannot write without a stack trace', async () => {
-    expect(await main(['simulate', writeSpec(smallSpec), '-o', dir])).toBe(1);
-    expect(stderr).toContain(`cannot write '${dir}': it is a directory`);
-    expect(stderr).not.toContain('    at ');
-  });
+  it('refuses an output path it could not write before running, without a stack trace',
+    async () => {
+      const spec = writeSpec(smallSpec);
+      expect(await main(['simulate', spec, '-o', dir])).toBe(2);
+      expect(stderr).toContain(`-o '${dir}' is a directory; give a file name`);
+      expect(await main(['simulate', spec, '-o', join(spec, 'x.json')])).toBe(2);
+      expect(stderr).toContain(`: '${spec}' is not a directory`);
+      expect(await main(['simulate', spec, '-o', `${dir}/`])).toBe(2);
+      expect(stderr).toContain('names a folder; give a file name (or prefix) inside it');
+      expect(stderr).not.toContain('    at ');
+    });
 
   it('refuses an empty output name and overwriting the spec', async () => {
     const spec = writeSpec(smallSpec);
@@ -167,12 +175,12 @@ describe('lazy-regime sweep', () => {
     expect(json.runs[0].meta.data).toBe('mnist digits 3,8');
   });
 
-  it('leaves neither file behind when the second one cannot be written', async () => {
+  it('checks both output files before running', async () => {
     const prefix = join(dir, 'sweep');
     mkdirSync(`${prefix}.csv`);
     const code = await main(['sweep', '--steps', '2', '--alphas', '1,2', '-o', prefix]);
-    expect(code).toBe(1);
-    expect(stderr).toContain(`cannot write '${prefix}.csv': it is a directory`);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`-o '${prefix}.csv' is a directory; give a file name`);
     expect(readdirSync(dir)).toEqual(['sweep.csv']);
   });
 
@@ -208,10 +216,10 @@ describe('lazy-regime sweep', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('rejects an unknown activation by name', async () => {
+  it('rejects an unknown activation as a command-line mistake naming the flag', async () => {
     const code = await main(['sweep', '--activation', 'sigmoid', '--steps', '2']);
-    expect(code).toBe(1);
-    expect(stderr).toContain("spec.model.activation must be one of 'relu', 'tanh'");
+    expect(code).toBe(2);
+    expect(stderr).toContain("--activation: spec.model.activation must be one of 'relu', 'tanh'");
     expect(stderr).toContain("got 'sigmoid'");
   });
 

@@ -154,19 +154,20 @@ describe('lazy-regime width-sweep', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('rejects an odd width and an unknown activation with exit status 1', async () => {
-    const prefix = join(dir, 'width');
-    expect(await main(['width-sweep', '--widths', '64,99', '-o', prefix])).toBe(1);
-    expect(stderr).toContain(
-      'lazy-regime: options.widths[1] must be an even integer >= 2 (symmetric ' +
-        'initialisation); got 99',
-    );
-    stderr = '';
-    expect(await main(['width-sweep', '--activation', 'sigmoid', '-o', prefix])).toBe(1);
-    expect(stderr).toContain("got 'sigmoid'");
-    expect(stderr).not.toContain('    at ');
-    expect(readdirSync(dir)).toEqual([]);
-  });
+  it('rejects an odd width and an unknown activation with exit status 2, naming the flag',
+    async () => {
+      const prefix = join(dir, 'width');
+      expect(await main(['width-sweep', '--widths', '64,99', '-o', prefix])).toBe(2);
+      expect(stderr).toContain(
+        'lazy-regime: --widths: options.widths[1] must be an even integer >= 2 (symmetric ' +
+          'initialisation); got 99',
+      );
+      stderr = '';
+      expect(await main(['width-sweep', '--activation', 'sigmoid', '-o', prefix])).toBe(2);
+      expect(stderr).toContain("got 'sigmoid'");
+      expect(stderr).not.toContain('    at ');
+      expect(readdirSync(dir)).toEqual([]);
+    });
 
   it('rejects a bad --alpha and a positional argument', async () => {
     expect(await main(['width-sweep', '--alpha', '0'])).toBe(2);

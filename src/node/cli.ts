@@ -6,12 +6,17 @@
  * NTK approaches its infinite-width limit. Output files are written whole or
  * not at all.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import {
+  accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate, type SimulationResult } from '../simulate.js';
 import { explainTheory } from '../theory.js';
-import { DEFAULT_SPEC, SCALINGS, SpecError, type Scaling, type Spec } from '../spec.js';
+import {
+  DEFAULT_SPEC, SCALINGS, SpecError, resolveSpec, type Scaling, type Spec,
+} from '../spec.js';
 import { DEFAULT_ALPHAS, SLOPE_FIGURES, sweep, type SweepResult, type SweepRow } from '../sweep.js';
 import { DataError, loadDataFile, loadMnist } from './datafile.js';
 import { packageVersion } from '../wasm.js';
@@ -98,7 +103,13 @@ function writeAll(files: { path: string; text: string }[]): void {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new OutputError(`cannot write '${current}': ${describeWriteError(reason)}`);
   } finally {
-    for (const temporary of temporaries) rmSync(temporary, { force: true });
+    for (const temporary of temporaries) {
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // Nothing was written there (its folder could not be made): nothing to remove.
+      }
+    }
   }
 }
 
@@ -115,13 +126,32 @@ function describeWriteError(code: string): string {
   return known[code] ?? code;
 }
 
+/**
+ * Refuses, before any work, an output path that could not be written: empty,
+ * ending in a separator, a directory, the input itself, or under a path whose
+ * nearest existing folder is a file or not writable.
+ */
 function checkOutput(out: string | undefined, flag: string, inputs: string[] = []): void {
   if (out === undefined) return;
   if (out.trim() === '') fail(`${flag} needs a file name; got ''`);
+  if (out.endsWith('/') || out.endsWith(sep)) {
+    fail(`${flag} '${out}' names a folder; give a file name (or prefix) inside it`);
+  }
   for (const input of inputs) {
     if (resolve(out) === resolve(input)) {
       fail(`${flag} '${out}' is the input file ${input}; choose another output`);
     }
+  }
+  if (existsSync(out) && statSync(out).isDirectory()) {
+    fail(`${flag} '${out}' is a directory; give a file name`);
+  }
+  let folder = dirname(resolve(out));
+  while (!existsSync(folder)) folder = dirname(folder);
+  if (!statSync(folder).isDirectory()) fail(`${flag} '${out}': '${folder}' is not a directory`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    fail(`${flag} '${out}': the folder '${folder}' is not writable`);
   }
 }
 
@@ -247,7 +277,10 @@ async function runTheory(args: string[]): Promise<void> {
   if (command === null) return;
   const spec = readSpec(command.path);
   if (spec && typeof spec === 'object' && (spec as { theory?: unknown }).theory === false) {
-    fail('theory needs the theorem check: remove "theory": false from the spec');
+    throw new SpecError(
+      'spec.theory',
+      'spec.theory is false, but the theory command is the theorem check; remove it',
+    );
   }
   const result = await simulate(spec);
   const { meta } = result;
@@ -376,6 +409,11 @@ async function runSweep(args: string[]): Promise<void> {
     : DEFAULT_ALPHAS;
   checkOutput(values.out, '-o');
   const { spec, recorded } = sweepSpec(values);
+  await asFlags(() => resolveSpec(spec), {
+    'spec.model.width': '--width', 'spec.model.activation': '--activation',
+    'spec.model.scaling': '--scaling', 'spec.flow.steps': '--steps', 'spec.data.n': '--n',
+    'spec.test.n': '--test-n',
+  }, values);
   const prefix = values.out ?? 'out/sweep';
   const inputs = [values.spec, values.data].filter((path): path is string => path !== undefined);
   for (const extension of ['.json', '.csv']) checkOutput(`${prefix}${extension}`, '-o', inputs);
@@ -455,7 +493,11 @@ async function runWidthSweep(args: string[]): Promise<void> {
     onWidth: (row) => progress(`width ${row.width}: ${format(row.relativeError)}`),
   };
   const prefix = values.out ?? 'out/width-sweep';
-  const result = await widthSweep(options);
+  const result = await asFlags(() => widthSweep(options), {
+    'options.widths': '--widths', 'options.seeds': '--seeds', 'options.order': '--order',
+    'options.activation': '--activation', 'options.alpha': '--alpha',
+    'options.data.n': '--n', 'options.data.d': '--d',
+  }, values);
   const { meta } = result;
   const method = meta.order === null ? 'closed form' : `Gauss-Hermite order ${meta.order}`;
   process.stdout.write(
@@ -468,6 +510,32 @@ async function runWidthSweep(args: string[]): Promise<void> {
     { path: `${prefix}.csv`, text: widthCsv(result) },
   ]);
   process.stdout.write(`\nwrote ${prefix}.json and ${prefix}.csv\n`);
+}
+
+/**
+ * Runs `body`, turning a SpecError about a value that came from a flag into
+ * a command-line mistake that names the flag (exit status 2). `flags` maps
+ * spec or option fields to flags; a flag counts only if it was given.
+ */
+async function asFlags<T>(
+  body: () => T | Promise<T>, flags: Record<string, string>,
+  given: Record<string, unknown>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof SpecError) {
+      const field = Object.keys(flags).find((key) =>
+        error.field === key || error.field.startsWith(`${key}[`) ||
+        error.field.startsWith(`${key}.`));
+      const flag = field === undefined ? undefined : flags[field];
+      if (flag !== undefined && given[flag.slice(2)] !== undefined &&
+        error.message.startsWith(error.field)) {
+        fail(`${flag}: ${error.message}`);
+      }
+    }
+    throw error;
+  }
 }
 
 /** Runs the command line; returns the exit status. */
