@@ -33,6 +33,11 @@ export interface SymmetricEigen {
 export function symmetricEigen(
   engine: Engine, A: Float64Array, field = 'A',
 ): SymmetricEigen {
+  if (!(A instanceof Float64Array) && !Array.isArray(A)) {
+    throw new SpecError(
+      field, `${field} must be a Float64Array or an array of n x n numbers; got ${shown(A)}`,
+    );
+  }
   const n = Math.round(Math.sqrt(A.length));
   if (n === 0 || n * n !== A.length) {
     throw new SpecError(
@@ -63,7 +68,15 @@ export function symmetricEigen(
     if (engine.k.symmetricEigen(vectors, n, values, vectors, work) !== 1) {
       throw new Error(`the QL iteration did not converge for the ${n} x ${n} matrix ${field}`);
     }
-    return { n, values: engine.read(values, n), vectors: engine.read(vectors, n * n) };
+    const result = { n, values: engine.read(values, n), vectors: engine.read(vectors, n * n) };
+    if (!result.values.every(Number.isFinite)) {
+      throw new SpecError(
+        field,
+        `${field} is too large to decompose in f64: its entries reach ` +
+          `${Math.max(...Array.from(A, Math.abs))}, and the reduction overflowed; scale it down`,
+      );
+    }
+    return result;
   });
 }
 
@@ -74,6 +87,30 @@ export function symmetricEigen(
 export function zeroThreshold(eig: SymmetricEigen): number {
   const largest = Math.max(Math.abs(eig.values[0]), Math.abs(eig.values[eig.n - 1]));
   return eig.n * Number.EPSILON * largest;
+}
+
+/**
+ * Checks that `eig` is a decomposition of n values and n x n vectors and that
+ * `b` holds n finite numbers; throws SpecError naming `field` otherwise.
+ */
+function checkVector(eig: SymmetricEigen, b: ArrayLike<number>, field: string): void {
+  const n = eig?.n;
+  if (!Number.isInteger(n) || eig.values?.length !== n || eig.vectors?.length !== n * n) {
+    throw new SpecError(
+      'eig', 'eig must be a decomposition from symmetricEigen: n values and n x n vectors',
+    );
+  }
+  if (b === null || typeof b !== 'object' || b.length !== n) {
+    const got = b === null || typeof b !== 'object' ? shown(b) : `${b.length} values`;
+    throw new SpecError(field, `${field} must hold n = ${n} numbers; got ${got}`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(b[i])) {
+      throw new SpecError(
+        `${field}[${i}]`, `${field}[${i}] must be a finite number; got ${shown(b[i])}`,
+      );
+    }
+  }
 }
 
 /** Coefficients c = Q^T b of b in the eigenbasis (c[i] = <q_i, b>). Cost: n^2. */
@@ -106,6 +143,7 @@ export function fromEigenbasis(eig: SymmetricEigen, c: ArrayLike<number>): Float
  * x = A^{-1} b). Cost: 2 n^2 given the decomposition.
  */
 export function pseudoSolve(eig: SymmetricEigen, b: ArrayLike<number>): Float64Array {
+  checkVector(eig, b, 'b');
   const c = toEigenbasis(eig, b);
   const cutoff = zeroThreshold(eig);
   for (let i = 0; i < eig.n; i++) {

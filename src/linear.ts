@@ -13,6 +13,7 @@
 import type { Dataset } from './data.js';
 import { fromEigenbasis, symmetricEigen, toEigenbasis, type SymmetricEigen } from './linalg.js';
 import { forward, jvp, ntk, vjp, type Network } from './network.js';
+import { shown } from './spec.js';
 import type { Engine } from './wasm.js';
 
 /** The linearised flow of one network on one training set, at any time t >= 0. */
@@ -41,6 +42,7 @@ export class LinearDynamics {
 
   /** The residual r_bar(t) = y - f_lin(X; theta_bar(t)) (n values). Cost: n^2. */
   residual(t: number): Float64Array {
+    checkTime(t);
     const exp = this.engine.k.exp;
     const c = this.coefficients.map((ci, i) => ci * exp((-this.eig.values[i] * t) / this.n));
     return fromEigenbasis(this.eig, c);
@@ -48,6 +50,7 @@ export class LinearDynamics {
 
   /** The linearised empirical risk (1/(2n)) ||r_bar(t)||^2. Cost: n. */
   risk(t: number): number {
+    checkTime(t);
     let s = 0;
     for (let i = 0; i < this.n; i++) {
       const ci = this.coefficients[i] * this.engine.k.exp((-this.eig.values[i] * t) / this.n);
@@ -62,6 +65,7 @@ export class LinearDynamics {
    * zero). Cost: n.
    */
   displacementNorm(t: number): number {
+    checkTime(t);
     let s = 0;
     for (let i = 0; i < this.n; i++) {
       const lambda = Math.max(this.eig.values[i], 0);
@@ -73,6 +77,7 @@ export class LinearDynamics {
 
   /** theta_bar(t) - theta_0 (M x d, row-major). Cost: n^2 + n M d. */
   displacement(t: number): Float64Array {
+    checkTime(t);
     const u = fromEigenbasis(this.eig, this.coefficients.map((ci, i) => ci * this.gain(i, t)));
     return vjp(this.engine, this.net, this.train.X, u);
   }
@@ -91,5 +96,12 @@ export class LinearDynamics {
   private gain(i: number, t: number): number {
     const lambda = this.eig.values[i];
     return lambda === 0 ? t / this.n : -this.engine.k.expm1((-lambda * t) / this.n) / lambda;
+  }
+}
+
+/** Times are finite numbers >= 0: the flow starts at theta_0 at t = 0. */
+function checkTime(t: number): void {
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
+    throw new RangeError(`t must be a finite number >= 0; got ${shown(t)}`);
   }
 }

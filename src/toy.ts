@@ -14,6 +14,15 @@ import { logLogSlope } from './sweep.js';
 import { ACTIVATIONS, SpecError, positive, shown, type Activation } from './spec.js';
 import type { Engine } from './wasm.js';
 
+/** The most grid points a toy evaluates. */
+export const MAX_POINTS = 100_000;
+
+/**
+ * Deviations at or below this fraction of the largest limit value are
+ * rounding, not the 1/alpha term: they are left out of the fitted slope.
+ */
+const ROUNDING_FLOOR = 1e-12;
+
 export interface ToyOptions {
   activation?: Activation;
   /** The data point; defaults x = 1, y = 1. */
@@ -45,7 +54,9 @@ export interface ToyResult {
   /**
    * Log-log slope of maxDeviation against alpha, fitted on the larger half
    * of the alphas where the 1/alpha term dominates (about -1 when
-   * sigma''(theta_0 x) != 0); null with fewer than two alphas there.
+   * sigma''(theta_0 x) != 0), leaving out deviations at rounding level; null
+   * with fewer than two alphas left (as for the identity, whose loss is
+   * exactly quadratic).
    */
   slope: number | null;
 }
@@ -56,7 +67,20 @@ export interface ToyResult {
  * SpecError for an unknown activation, non-finite numbers, alphas that
  * are not positive or fewer than 2 grid points.
  */
-export function oneParameterToy(engine: Engine, options: ToyOptions = {}): ToyResult {
+export function oneParameterToy(engine: Engine, input: ToyOptions = {}): ToyResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SpecError('options', `options must be an object; got ${shown(input)}`);
+  }
+  const options = input as Record<string, unknown> & ToyOptions;
+  const known = ['activation', 'x', 'y', 'theta0', 'alphas', 'uMax', 'points'];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new SpecError(
+        `options.${key}`,
+        `options.${key} is not a known option; expected one of ${known.join(', ')}`,
+      );
+    }
+  }
   const activation = options.activation ?? 'tanh';
   if (!ACTIVATIONS.includes(activation)) {
     throw new SpecError(
@@ -69,8 +93,10 @@ export function oneParameterToy(engine: Engine, options: ToyOptions = {}): ToyRe
   const theta0 = finite(options.theta0, 'theta0', 0.5);
   const uMax = positive(options.uMax, 'uMax', 2);
   const points = options.points ?? 81;
-  if (!Number.isInteger(points) || points < 2) {
-    throw new SpecError('points', `points must be an integer >= 2; got ${shown(points)}`);
+  if (!Number.isInteger(points) || points < 2 || points > MAX_POINTS) {
+    throw new SpecError(
+      'points', `points must be an integer in [2, ${MAX_POINTS}]; got ${shown(points)}`,
+    );
   }
   const alphas = options.alphas ?? [1, 2, 4, 8, 16, 32, 64];
   if (!Array.isArray(alphas) || alphas.length === 0) {
@@ -91,7 +117,9 @@ export function oneParameterToy(engine: Engine, options: ToyOptions = {}): ToyRe
     return { alpha, loss, maxDeviation };
   });
   const median = [...alphas].sort((p, q) => p - q)[Math.floor(alphas.length / 2)];
-  const large = curves.filter((curve) => curve.alpha >= median);
+  const scale = Math.max(...limit.map(Math.abs));
+  const large = curves.filter((curve) =>
+    curve.alpha >= median && curve.maxDeviation > ROUNDING_FLOOR * scale);
   return {
     activation, x, y, theta0, u, limit, curves,
     slope: logLogSlope(engine, large.map((c) => c.alpha), large.map((c) => c.maxDeviation)),

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  GradientFlow, SpecError, createEngine, initNetwork, resolveSpec, simulate, sphereData,
-  type Spec,
+  GradientFlow, LinearDynamics, SpecError, createEngine, initNetwork, oneParameterToy,
+  pseudoSolve, resolveSpec, simulate, sphereData, symmetricEigen, type Spec, type ToyOptions,
 } from '../src/index.js';
 import { loadDataFile } from '../src/node/datafile.js';
 
@@ -123,4 +123,53 @@ describe('SpecError', () => {
   it('is what spec checks throw', () => {
     expect(() => resolveSpec({ model: { width: 3 } })).toThrow(SpecError);
   });
+});
+
+describe('building blocks', () => {
+  it('symmetricEigen refuses a non-array and reports overflow instead of NaN', async () => {
+    const engine = await createEngine();
+    expect(() => symmetricEigen(engine, null as unknown as Float64Array)).toThrow(
+      'A must be a Float64Array or an array of n x n numbers; got null',
+    );
+    expect(() => symmetricEigen(engine, Float64Array.of(1e308, -1e308, -1e308, 1e308)))
+      .toThrow('A is too large to decompose in f64: its entries reach 1e+308');
+  });
+
+  it('pseudoSolve refuses a right-hand side of the wrong length or with NaN', async () => {
+    const engine = await createEngine();
+    const eig = symmetricEigen(engine, Float64Array.of(2, 1, 1, 2));
+    expect(() => pseudoSolve(eig, [1])).toThrow('b must hold n = 2 numbers; got 1 values');
+    expect(() => pseudoSolve(eig, [Number.NaN, 1])).toThrow(
+      'b[0] must be a finite number; got NaN',
+    );
+    expect(() => pseudoSolve({ n: 2, values: eig.values, vectors: new Float64Array(3) }, [1, 1]))
+      .toThrow('eig must be a decomposition from symmetricEigen');
+  });
+
+  it('LinearDynamics refuses negative and non-finite times', async () => {
+    const engine = await createEngine();
+    const { train } = sphereData(engine, { n: 4, d: 2, seed: 1 });
+    const linear = new LinearDynamics(engine, initNetwork(engine, { width: 4 }, 2), train);
+    expect(() => linear.risk(-1)).toThrow('t must be a finite number >= 0; got -1');
+    expect(() => linear.residual(Number.NaN)).toThrow('t must be a finite number >= 0; got NaN');
+  });
+
+  it('oneParameterToy refuses unknown options, a non-object and too many points', async () => {
+    const engine = await createEngine();
+    expect(() => oneParameterToy(engine, { alpah: 3 } as ToyOptions)).toThrow(
+      'options.alpah is not a known option; expected one of activation, x, y, theta0',
+    );
+    expect(() => oneParameterToy(engine, 'tanh' as ToyOptions)).toThrow(
+      "options must be an object; got 'tanh'",
+    );
+    expect(() => oneParameterToy(engine, { points: 1e9 })).toThrow(
+      'points must be an integer in [2, 100000]; got 1000000000',
+    );
+  });
+
+  it('oneParameterToy fits no slope to rounding noise (the identity is exactly quadratic)',
+    async () => {
+      const engine = await createEngine();
+      expect(oneParameterToy(engine, { activation: 'identity' }).slope).toBeNull();
+    });
 });

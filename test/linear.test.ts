@@ -120,7 +120,7 @@ describe('oneParameterToy', () => {
       'x must be a finite number; got NaN',
     );
     expect(() => oneParameterToy(engine, { points: 1 })).toThrow(
-      'points must be an integer >= 2; got 1',
+      'points must be an integer in [2, 100000]; got 1',
     );
     expect(() => oneParameterToy(engine, { activation: 'sine' as never })).toThrow(
       "activation must be one of relu, tanh, erf, softplus, gelu, quadratic, identity; got 'sine'",
