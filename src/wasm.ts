@@ -16,7 +16,8 @@ export type Pointer = number;
 
 /** The kernels' exports, as the wrapper calls them (pointers are byte offsets). */
 export interface KernelExports {
-  memory: WebAssembly.Memory;
+  /** The instance's linear memory (typed structurally, so no DOM types are needed). */
+  memory: { readonly buffer: ArrayBuffer };
   alloc(bytes: number): Pointer;
   free(ptr: Pointer): void;
   rngSeed(rng: Pointer, seed: number): void;
@@ -109,7 +110,7 @@ export interface KernelExports {
   flowEuler(flow: Pointer, dt: number, steps: number): number;
   flowLinearDisplacement(flow: Pointer): void;
   flowMetrics(flow: Pointer, out: Pointer, kt: Pointer): void;
-  readonly METRIC_COUNT: WebAssembly.Global;
+  readonly METRIC_COUNT: { readonly value: number };
 }
 
 /** SHA-256 of the embedded kernels and the package version, for provenance. */
