@@ -55,7 +55,7 @@ export interface WorkEstimate {
  *
  * @example
  * workEstimate({ data: { n: 64, d: 8 }, model: { width: 512 }, flow: { steps: 600 } }).flops;
- * // about 2.6e9
+ * // about 2.8e9
  */
 export function workEstimate(input: Spec): WorkEstimate {
   const spec = resolveSpec(input);

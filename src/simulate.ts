@@ -196,7 +196,10 @@ export interface LinearSimulationResult {
 
 /**
  * The fast path when only the linearised model is wanted: the same
- * checkpoints as `simulate(spec)` (same dt, default included), computed
+ * checkpoint steps as `simulate(spec)` (a given dt is used as is; the
+ * default 0.25 n / lambda_max(K_0) takes lambda_max from the eigensolver
+ * rather than from power iteration, so its t may differ from simulate's in
+ * the last digits), computed
  * from the eigen-decomposition of K_0 instead of by integration, so there
  * is no step-size error and no stability limit. Cost: one n x n
  * decomposition, then n^2 + 2 (n + n_test) M d per checkpoint with a
