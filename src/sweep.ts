@@ -7,7 +7,7 @@
  * time" alpha^2 t for every alpha. A step given in the spec is read as the
  * step at alpha = 1 and scaled by 1 / alpha^2 for the same reason.
  */
-import { SpecError, positive, type Spec } from './spec.js';
+import { SpecError, positive, shown, type Spec } from './spec.js';
 import type { Measurement } from './flow.js';
 import {
   FIGURES, simulate, type SimulateOptions, type SimulationResult,
@@ -76,7 +76,9 @@ export async function sweep(
   spec: Spec, alphas: readonly number[] = DEFAULT_ALPHAS, options: SweepOptions = {},
 ): Promise<SweepResult> {
   if (!Array.isArray(alphas) || alphas.length === 0) {
-    throw new SpecError('alphas', `alphas must be a non-empty array of numbers > 0; got ${alphas}`);
+    throw new SpecError(
+      'alphas', `alphas must be a non-empty array of numbers > 0; got ${shown(alphas)}`,
+    );
   }
   alphas.forEach((alpha, i) => positive(alpha, `alphas[${i}]`, undefined));
   const runs: SimulationResult[] = [];

@@ -197,6 +197,8 @@ describe('lazy-regime sweep', () => {
     expect(stderr).toContain('--digits applies to --data mnist');
     expect(await main(['sweep', '--data', 'mnist', '--digits', '3,3'])).toBe(2);
     expect(stderr).toContain("--digits must be two different digits 0..9 separated by a comma");
+    expect(await main(['sweep', '--alphas', '1,2,1'])).toBe(2);
+    expect(stderr).toContain("--alphas lists 1 twice; got '1,2,1'");
     expect(await main(['sweep', '--alphas', ''])).toBe(2);
     expect(stderr).toContain("--alphas must be a comma-separated list of numbers > 0; got ''");
   });

@@ -190,13 +190,16 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
 }
 
 function numberList(value: string, flag: string): number[] {
-  return value.split(',').map((part) => {
+  const numbers = value.split(',').map((part) => {
     const number = Number(part.trim());
     if (part.trim() === '' || !Number.isFinite(number) || number <= 0) {
       fail(`${flag} must be a comma-separated list of numbers > 0; got '${value}'`);
     }
     return number;
   });
+  const repeated = numbers.find((number, i) => numbers.indexOf(number) !== i);
+  if (repeated !== undefined) fail(`${flag} lists ${repeated} twice; got '${value}'`);
+  return numbers;
 }
 
 function format(value: number | null): string {
@@ -384,7 +387,9 @@ function sweepSpec(values: SweepFlags): { spec: Spec; recorded: Spec } {
     const record = Math.min(spec.flow?.record ?? DEFAULT_SPEC.flow.record, steps + 1);
     spec.flow = { ...spec.flow, steps, record };
   }
-  return { spec, recorded: { ...recorded, model: spec.model, flow: spec.flow } };
+  // The sweep sets alpha itself; a base spec's alpha is not what ran.
+  const { alpha: _replaced, ...model } = spec.model ?? {};
+  return { spec, recorded: { ...recorded, model, flow: spec.flow } };
 }
 
 async function runSweep(args: string[]): Promise<void> {
