@@ -7,7 +7,7 @@ export { gemm } from "./matmul";
 export {
   dot, sumSquares, distanceSquared, axpy, addScaled, scale, subtract
 } from "./vector";
-export { forward, jvp, vjp, jacobian } from "./network";
+export { networkWorkBytes, forward, jvp, vjp, jacobian } from "./network";
 export { ntkGram, lambdaMax } from "./kernels";
 export {
   flowBytes, flowWorkBytes, flowInit, flowRk4, flowEuler, flowLinearDisplacement, flowMetrics,

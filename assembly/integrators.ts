@@ -16,7 +16,10 @@
  * block of `flowWorkBytes(...)` bytes, so nothing is allocated here.
  */
 import { activate } from "./activations";
-import { forward, jvp, pairedSum, rowDots, vjp } from "./network";
+import {
+  TILE_ROWS, accumulateGradient, forward, jvp, networkWorkBytes, pairedSum, preactivations,
+  scaleInto, transpose, unpackGradient, vjp
+} from "./network";
 import { ntkGram } from "./kernels";
 import {
   addScaled, axpy, dot, distanceSquared, distanceSquared3, subtract, sumSquares
@@ -40,8 +43,9 @@ import {
   q: usize;
   slope: usize;
   r: usize;
-  value: usize;
-  row: usize;
+  net: usize;
+  gt: usize;
+  slopeTile: usize;
   kw: usize;
   kq: usize;
   accW: usize;
@@ -68,13 +72,20 @@ export function flowBytes(): usize {
   return ((count + 1) & ~1) << 3;
 }
 
-/** Bytes of scratch a flow with these sizes needs (nt test points, 0 for none). */
+/**
+ * Bytes of scratch a flow with these sizes needs (nt test points, 0 for none): the
+ * slopes at W0 and at W (n x M each), the network kernels' work block (W^T and a tile of
+ * pre-activations, (d + TILE_ROWS) M), G^T (d x M) and a tile of slopes (TILE_ROWS x M)
+ * for the fused pass, three M x d and six n-vectors for the integrators, and the test
+ * set's slopes at W0 (nt x M) with three nt-vectors.
+ */
 export function flowWorkBytes(n: i32, d: i32, m: i32, nt: i32): usize {
   let nm = <usize>n * <usize>m;
   let md = <usize>m * <usize>d;
   let ntm = <usize>nt * <usize>m;
-  return 2 * region(nm) + 7 * region(<usize>n) + 2 * region(<usize>m) + 3 * region(md)
-    + region(ntm) + 3 * region(<usize>nt);
+  let tile = <usize>TILE_ROWS * <usize>m;
+  return 2 * region(nm) + 6 * region(<usize>n) + region(networkWorkBytes(d, m) >> 3)
+    + region(md) + region(tile) + 3 * region(md) + region(ntm) + 3 * region(<usize>nt);
 }
 
 /**
@@ -105,8 +116,9 @@ export function flowInit(
   f.kq = p; p += region(<usize>n);
   f.accQ = p; p += region(<usize>n);
   f.tmpQ = p; p += region(<usize>n);
-  f.value = p; p += region(<usize>m);
-  f.row = p; p += region(<usize>m);
+  f.net = p; p += region(networkWorkBytes(d, m) >> 3);
+  f.gt = p; p += region(md);
+  f.slopeTile = p; p += region(<usize>TILE_ROWS * <usize>m);
   f.kw = p; p += region(md);
   f.accW = p; p += region(md);
   f.tmpW = p; p += region(md);
@@ -118,10 +130,10 @@ export function flowInit(
   memory.copy(w, w0, md << 3);
   memory.fill(v, 0, md << 3);
   memory.fill(f.q, 0, <usize>n << 3);
-  forward(x, n, d, w0, m, a, scale, kind, f.r0, f.slope0, f.row);
+  forward(x, n, d, w0, m, a, scale, kind, f.r0, f.slope0, f.net);
   subtract(y, f.r0, f.r0, n);
   ntkGram(x, n, d, f.slope0, m, scale, k0);
-  if (nt > 0) forward(xt, nt, d, w0, m, a, scale, kind, f.f0t, f.slope0t, f.row);
+  if (nt > 0) forward(xt, nt, d, w0, m, a, scale, kind, f.f0t, f.slope0t, f.net);
 }
 
 /** out = r0 - K0 q / n, the linearised model's residual. Returns its squared norm. */
@@ -140,36 +152,47 @@ function linearResidual(f: Flow, q: usize, out: usize): f64 {
 }
 
 /**
- * Both vector fields at once, in one pass over the rows of X:
+ * One tile of the fused pass: for `rows` rows of X from row i0, the pre-activations
+ * (in the work block after W^T), sigma and sigma' of them, the residuals
+ * r_i = y_i - f(x_i; W), and G^T += X^T U with U[i, j] = (scale / n) r_i S[i, j].
+ * Returns sum r_i^2 over the tile.
+ */
+function fieldTile(f: Flow, i0: i32, rows: i32): f64 {
+  let d = f.d;
+  let m = f.m;
+  let rowBytes = <usize>m << 3;
+  let z = f.net + ((<usize>d * <usize>m) << 3);
+  let x = f.x + ((<usize>i0 * <usize>d) << 3);
+  let c = f.scale / <f64>f.n;
+  preactivations(x, rows, d, f.net, m, z);
+  activate(f.kind, z, z, f.slopeTile, rows * m);
+
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    let offset = <usize>r * rowBytes;
+    let ri = load<f64>(f.y + (<usize>(i0 + r) << 3)) - f.scale * pairedSum(f.a, z + offset, m);
+    total += ri * ri;
+    scaleInto(c * ri, f.slopeTile + offset, m, f.slopeTile + offset);
+  }
+  accumulateGradient(x, rows, d, f.slopeTile, m, f.gt);
+  return total;
+}
+
+/**
+ * Both vector fields at once, in one pass over the rows of X, TILE_ROWS rows at a time:
  * outW = (1/n) Phi(W)^T (y - f_n(W)) and outQ = r0 - K0 q / n.
  * Returns ||y - f_n(W)||^2 + ||r0 - K0 q / n||^2, which is not finite once
  * either flow has blown up.
  */
 function field(f: Flow, w: usize, q: usize, outW: usize, outQ: usize): f64 {
   let n = f.n;
-  let d = f.d;
-  let m = f.m;
-  let c = f.scale / <f64>n;
   let total: f64 = 0;
-  memory.fill(outW, 0, (<usize>m * <usize>d) << 3);
-  for (let i = 0; i < n; i++) {
-    let xi = f.x + ((<usize>i * <usize>d) << 3);
-    rowDots(xi, w, m, d, f.value);
-    activate(f.kind, f.value, f.value, f.row, m);
-    let ri = load<f64>(f.y + (<usize>i << 3)) - f.scale * pairedSum(f.a, f.value, m);
-    total += ri * ri;
-    let cr = c * ri;
-    for (let j = 0; j < m; j++) {
-      let off = <usize>j << 3;
-      let cj = cr * load<f64>(f.a + off) * load<f64>(f.row + off);
-      if (cj == 0) continue;
-      let gj = outW + ((<usize>j * <usize>d) << 3);
-      for (let k = 0; k < d; k++) {
-        let o = <usize>k << 3;
-        store<f64>(gj + o, load<f64>(gj + o) + cj * load<f64>(xi + o));
-      }
-    }
+  transpose(w, f.m, f.d, f.net);
+  memory.fill(f.gt, 0, (<usize>f.m * <usize>f.d) << 3);
+  for (let i0 = 0; i0 < n; i0 += TILE_ROWS) {
+    total += fieldTile(f, i0, min(TILE_ROWS, n - i0));
   }
+  unpackGradient(f.gt, f.d, f.m, f.a, 1, outW);
   return total + linearResidual(f, q, outQ);
 }
 
@@ -226,7 +249,7 @@ export function flowEuler(flow: usize, dt: f64, steps: i32): i32 {
 /** Writes V = theta_bar - W0 = Phi0^T q / n into the record's V buffer. */
 export function flowLinearDisplacement(flow: usize): void {
   let f = changetype<Flow>(flow);
-  vjp(f.x, f.n, f.d, f.slope0, f.m, f.a, f.scale / <f64>f.n, f.q, f.v);
+  vjp(f.x, f.n, f.d, f.slope0, f.m, f.a, f.scale / <f64>f.n, f.q, f.v, f.net);
 }
 
 /** Slots of the array `flowMetrics` writes. */
@@ -257,7 +280,7 @@ export function flowMetrics(flow: usize, out: usize, kt: usize): void {
   let twoN = 2 * <f64>n;
   for (let i = 0; i < METRIC_COUNT; i++) store<f64>(out + (<usize>i << 3), NaN);
 
-  forward(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.row);
+  forward(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.net);
   subtract(f.y, f.r, f.r, n);
   store<f64>(out + (METRIC_RISK << 3), sumSquares(f.r, n) / twoN);
   store<f64>(out + (METRIC_LINEAR_RISK << 3), linearResidual(f, f.q, f.r) / twoN);
@@ -275,8 +298,8 @@ export function flowMetrics(flow: usize, out: usize, kt: usize): void {
 
   let nt = f.nt;
   if (nt > 0) {
-    forward(f.xt, nt, f.d, f.w, f.m, f.a, f.scale, f.kind, f.ft, 0, f.row);
-    jvp(f.xt, nt, f.d, f.slope0t, f.m, f.a, f.scale, f.v, f.flt, f.row);
+    forward(f.xt, nt, f.d, f.w, f.m, f.a, f.scale, f.kind, f.ft, 0, f.net);
+    jvp(f.xt, nt, f.d, f.slope0t, f.m, f.a, f.scale, f.v, f.flt, f.net);
     axpy(1, f.f0t, f.flt, nt);
     let twoNt = 2 * <f64>nt;
     store<f64>(out + (METRIC_TEST_GAP << 3), Math.sqrt(distanceSquared(f.ft, f.flt, nt) / nt));

@@ -77,11 +77,21 @@ function checkInputs(net: Network, X: Float64Array, field = 'X'): number {
   return X.length / net.d;
 }
 
+/** The pointers `withSlopes` hands to its body. */
+interface SlopeBuffers {
+  x: number;
+  w: number;
+  a: number;
+  slope: number;
+  f: number;
+  n: number;
+  /** Scratch for the network kernels (`networkWorkBytes(d, M)` bytes). */
+  work: number;
+}
+
 /** Copies the network and inputs in, computes the slopes S = sigma'(X W^T), and runs `body`. */
 function withSlopes<T>(
-  engine: Engine, net: Network, X: Float64Array,
-  body: (mem: Scope, p: { x: number; w: number; a: number; slope: number; f: number; n: number })
-    => T,
+  engine: Engine, net: Network, X: Float64Array, body: (mem: Scope, p: SlopeBuffers) => T,
 ): T {
   const n = checkInputs(net, X);
   return engine.scope((mem) => {
@@ -90,12 +100,12 @@ function withSlopes<T>(
     const a = mem.allocFrom(net.a);
     const slope = mem.alloc(n * net.width);
     const f = mem.alloc(n);
-    const work = mem.alloc(net.width);
+    const work = mem.allocBytes(engine.k.networkWorkBytes(net.d, net.width));
     engine.k.forward(
       x, n, net.d, w, net.width, a, outputScale(net), activationCode(net.activation), f, slope,
       work,
     );
-    return body(mem, { x, w, a, slope, f, n });
+    return body(mem, { x, w, a, slope, f, n, work });
   });
 }
 
@@ -118,7 +128,9 @@ export function riskGradient(
     const u = mem.allocFrom(y);
     const g = mem.alloc(net.width * net.d);
     engine.k.addScaled(u, -1, p.f, u, p.n);
-    engine.k.vjp(p.x, p.n, net.d, p.slope, net.width, p.a, -outputScale(net) / p.n, u, g);
+    engine.k.vjp(
+      p.x, p.n, net.d, p.slope, net.width, p.a, -outputScale(net) / p.n, u, g, p.work,
+    );
     return engine.read(g, net.width * net.d);
   });
 }
@@ -131,8 +143,7 @@ export function jvp(engine: Engine, net: Network, X: Float64Array, V: Float64Arr
     }
     const v = mem.allocFrom(V);
     const u = mem.alloc(p.n);
-    const work = mem.alloc(net.width);
-    engine.k.jvp(p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), v, u, work);
+    engine.k.jvp(p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), v, u, p.work);
     return engine.read(u, p.n);
   });
 }
@@ -145,7 +156,7 @@ export function vjp(engine: Engine, net: Network, X: Float64Array, u: Float64Arr
     }
     const uu = mem.allocFrom(u);
     const g = mem.alloc(net.width * net.d);
-    engine.k.vjp(p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), uu, g);
+    engine.k.vjp(p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), uu, g, p.work);
     return engine.read(g, net.width * net.d);
   });
 }

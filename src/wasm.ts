@@ -36,6 +36,7 @@ export interface KernelExports {
   ): void;
   dot(x: Pointer, y: Pointer, count: number): number;
   addScaled(x: Pointer, s: number, y: Pointer, out: Pointer, count: number): void;
+  networkWorkBytes(d: number, m: number): number;
   forward(
     x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
     kind: number, f: Pointer, slope: Pointer, work: Pointer,
@@ -46,7 +47,7 @@ export interface KernelExports {
   ): void;
   vjp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
-    u: Pointer, g: Pointer,
+    u: Pointer, g: Pointer, work: Pointer,
   ): void;
   jacobian(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
