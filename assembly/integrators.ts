@@ -18,11 +18,11 @@
 import { activate } from "./activations";
 import {
   TILE_ROWS, accumulateGradient, forward, jvp, networkWorkBytes, pairedSum, preactivations,
-  scaleInto, transpose, unpackGradient, vjp
+  transpose, unpackGradient, vjp
 } from "./network";
 import { ntkGram } from "./kernels";
 import {
-  addScaled, axpy, dot, distanceSquared, distanceSquared3, subtract, sumSquares
+  addScaled, axpy, dot, distanceSquared, distanceSquared3, scaleInto, subtract, sumSquares
 } from "./vector";
 
 @unmanaged class Flow {

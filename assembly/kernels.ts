@@ -2,6 +2,7 @@
  * Gram matrices of the empirical neural tangent kernel, and what the
  * integrators need to know of their spectrum.
  */
+import { gramUpper } from "./matmul";
 import { dot } from "./vector";
 
 // @ts-ignore: decorator
@@ -12,19 +13,23 @@ import { dot } from "./vector";
 /**
  * K = Phi Phi^T (n x n) through the Hadamard identity
  *   K[i, l] = scale^2 <S_i, S_l> <x_i, x_l>,
- * valid because every a_j is +1 or -1. Computes the upper triangle and
- * mirrors it, so K is exactly symmetric. Cost: n^2 (M + d) / 2.
+ * valid because every a_j is +1 or -1. The Gram matrix S S^T comes from the blocked
+ * SIMD product (`gramUpper`: its upper triangle only, written into K), then each entry
+ * of the upper triangle is multiplied by scale^2 <x_i, x_l> and mirrored, so K is
+ * exactly symmetric. No scratch beyond the packing regions of matmul.ts.
+ * Cost: n^2 (M + d) / 2.
  */
 export function ntkGram(
   x: usize, n: i32, d: i32, slope: usize, m: i32, scale: f64, k: usize
 ): void {
+  gramUpper(n, m, slope, m, k, n);
   let s2 = scale * scale;
   for (let i = 0; i < n; i++) {
-    let si = row(slope, i, m);
     let xi = row(x, i, d);
     for (let l = i; l < n; l++) {
-      let v = s2 * dot(si, row(slope, l, m), m) * dot(xi, row(x, l, d), d);
-      store<f64>(k + ((<usize>i * <usize>n + <usize>l) << 3), v);
+      let p = k + ((<usize>i * <usize>n + <usize>l) << 3);
+      let v = s2 * load<f64>(p) * dot(xi, row(x, l, d), d);
+      store<f64>(p, v);
       store<f64>(k + ((<usize>l * <usize>n + <usize>i) << 3), v);
     }
   }

@@ -222,17 +222,51 @@ function tile(
   }
 }
 
-/** C[0 .. rows, 0 .. cols] from the packed blocks, one register tile at a time. */
+/**
+ * C[0 .. rows, 0 .. cols] from the packed blocks, one register tile at a time. With
+ * `upper`, tiles whose every entry lies below the diagonal of the whole product (row
+ * i0 + i > column j0 + j) are skipped.
+ */
 function macroKernel(
   rows: i32, cols: i32, depth: i32, ap: usize, bp: usize, c: usize, ldc: i32,
-  alpha: f64, beta: f64
+  alpha: f64, beta: f64, upper: bool, i0: i32, j0: i32
 ): void {
   for (let j = 0; j < cols; j += NR) {
     let bPanel = bp + ((<usize>j * <usize>depth) << 3);
     let w = min(NR, cols - j);
-    for (let i = 0; i < rows; i += MR) {
+    let lastRow = upper ? min(rows, j0 + j + w - i0) : rows;
+    for (let i = 0; i < lastRow; i += MR) {
       let aPanel = ap + ((<usize>i * <usize>depth) << 3);
       tile(depth, aPanel, bPanel, at(c, i, j, ldc), ldc, min(MR, rows - i), w, alpha, beta);
+    }
+  }
+}
+
+/**
+ * The blocked product behind `gemm` and `gramUpper`: C = beta C + alpha op(A) op(B), all
+ * of C or (with `upper`, m = n) only the register tiles that reach the diagonal or
+ * above it, so that every entry C[i, l] with l >= i is written.
+ */
+function blocked(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32,
+  alpha: f64, a: usize, lda: i32, b: usize, ldb: i32,
+  beta: f64, c: usize, ldc: i32, upper: bool
+): void {
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    let cols = min(NC, n - j0);
+    let lastRow = upper ? min(m, j0 + cols) : m;
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      let depth = min(KC, k - p0);
+      let betaHere = p0 == 0 ? beta : 1.0;
+      packB(transB, b, ldb, p0, depth, j0, cols, PACK_B);
+      for (let i0 = 0; i0 < lastRow; i0 += MC) {
+        let rows = min(MC, m - i0);
+        packA(transA, a, lda, i0, rows, p0, depth, PACK_A);
+        macroKernel(
+          rows, cols, depth, PACK_A, PACK_B, at(c, i0, j0, ldc), ldc, alpha, betaHere,
+          upper, i0, j0
+        );
+      }
     }
   }
 }
@@ -248,17 +282,21 @@ export function gemm(
     scaleRows(m, n, beta, c, ldc);
     return;
   }
-  for (let j0 = 0; j0 < n; j0 += NC) {
-    let cols = min(NC, n - j0);
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      let depth = min(KC, k - p0);
-      let betaHere = p0 == 0 ? beta : 1.0;
-      packB(transB, b, ldb, p0, depth, j0, cols, PACK_B);
-      for (let i0 = 0; i0 < m; i0 += MC) {
-        let rows = min(MC, m - i0);
-        packA(transA, a, lda, i0, rows, p0, depth, PACK_A);
-        macroKernel(rows, cols, depth, PACK_A, PACK_B, at(c, i0, j0, ldc), ldc, alpha, betaHere);
-      }
-    }
+  blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, false);
+}
+
+/**
+ * The upper triangle of the Gram matrix of the rows of A (n x k, row-major, rows lda
+ * apart): C[i, l] = <a_i, a_l> for l >= i, written to C (n x n, rows ldc apart) by the
+ * blocked product with op(B) = A^T. Entries below the diagonal inside the diagonal's
+ * register tiles are written too, the rest below it is left alone. Cost: about n^2 k
+ * (half of A A^T).
+ */
+export function gramUpper(n: i32, k: i32, a: usize, lda: i32, c: usize, ldc: i32): void {
+  if (n <= 0) return;
+  if (k <= 0) {
+    scaleRows(n, n, 0, c, ldc);
+    return;
   }
+  blocked(false, true, n, n, k, 1.0, a, lda, a, lda, 0.0, c, ldc, true);
 }
