@@ -13,7 +13,7 @@
  * tanh and every exponential come from `lanes.ts`, whose vector routines give the same
  * bits as their scalar twins, so the array maps (`activate`, `activationMap`), which
  * work two values at a time, agree to the bit with `sigma`, `sigmaPrime` and
- * `sigmaSecond`. erf and erfc (`special.ts`) are evaluated one lane at a time.
+ * `sigmaSecond`. erf and erfc (`special.ts`) and log1p are evaluated one lane at a time.
  */
 import { erf, erfc } from "./special";
 import { expLanes, expScalar, tanhLanes, tanhScalar } from "./lanes";
@@ -40,9 +40,10 @@ export const IDENTITY = 6;
   return (x >= 0 ? 1.0 : e) / (1 + e);
 }
 
+/** ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which neither overflows nor cancels. */
 // @ts-ignore: decorator
 @inline function softplus(x: f64): f64 {
-  return x > 0 ? x + Math.log1p(expScalar(-x)) : Math.log1p(expScalar(x));
+  return Math.max(x, 0) + Math.log1p(expScalar(-Math.abs(x)));
 }
 
 /** Standard normal distribution function, accurate in both tails. */
@@ -142,37 +143,115 @@ function activateTanh(z: usize, value: usize, slope: usize, pairs: i32): void {
   }
 }
 
-/** value = max(z, 0) and slope = [z > 0] on `pairs` pairs of values. */
-function activateRelu(z: usize, value: usize, slope: usize, pairs: i32): void {
+/** a_lo tanh z_lo + a_hi tanh z_hi on two lanes; stores both slopes 1 - tanh^2 z. */
+// @ts-ignore: decorator
+@inline function tanhPairTerm(z: usize, slope: usize, a: usize, lo: usize, hi: usize): v128 {
+  let tLo = tanhLanes(v128.load(z + lo));
+  let tHi = tanhLanes(v128.load(z + hi));
+  v128.store(slope + lo, oneMinusSquare(tLo));
+  v128.store(slope + hi, oneMinusSquare(tHi));
+  return f64x2.add(
+    f64x2.mul(v128.load(a + lo), tLo),
+    f64x2.mul(v128.load(a + hi), tHi)
+  );
+}
+
+/**
+ * One row of the network's output for tanh: writes slope[j] = 1 - tanh^2 z[j] and returns
+ * sum_j a_j tanh z[j] with the units paired (j, j + M/2), equal to the bit to
+ * `activate` followed by `pairedSum` (network.ts): the same pair terms go into the same
+ * partial sums in the same order, but no value is stored or read back.
+ */
+export function tanhPairedRow(z: usize, slope: usize, a: usize, m: i32): f64 {
+  let half = m >> 1;
+  let hiBytes = <usize>half << 3;
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 3 < half; j += 4) {
+    let lo = <usize>j << 3;
+    s0 = f64x2.add(s0, tanhPairTerm(z, slope, a, lo, lo + hiBytes));
+    s1 = f64x2.add(s1, tanhPairTerm(z, slope, a, lo + 16, lo + 16 + hiBytes));
+  }
+  for (; j + 1 < half; j += 2) {
+    let lo = <usize>j << 3;
+    s0 = f64x2.add(s0, tanhPairTerm(z, slope, a, lo, lo + hiBytes));
+  }
+  let both = f64x2.add(s0, s1);
+  let total = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
+  if (j < half) {
+    let lo = <usize>j << 3;
+    total += tanhUnit(z, slope, a, lo) + tanhUnit(z, slope, a, lo + hiBytes);
+  }
+  if (m & 1) total += tanhUnit(z, slope, a, <usize>(m - 1) << 3);
+  return total;
+}
+
+/** a tanh z and slope = 1 - tanh^2 z for the one unit `offset` bytes in. */
+// @ts-ignore: decorator
+@inline function tanhUnit(z: usize, slope: usize, a: usize, offset: usize): f64 {
+  let t = tanhScalar(load<f64>(z + offset));
+  store<f64>(slope + offset, 1 - t * t);
+  return load<f64>(a + offset) * t;
+}
+
+/** (f(x lane 0), f(x lane 1)) for a scalar function given as its two results. */
+// @ts-ignore: decorator
+@inline function lanes(lane0: f64, lane1: f64): v128 {
+  return f64x2.replace_lane(f64x2.splat(lane0), 1, lane1);
+}
+
+/**
+ * sigma and sigma' on one pair of values, equal to the bit to `sigma` and `sigmaPrime`
+ * lane by lane; writes them to value and slope. tanh goes through `activateTanh`.
+ */
+// @ts-ignore: decorator
+@inline function activatePair(kind: i32, x: v128, value: usize, slope: usize): void {
   let zero = f64x2.splat(0);
   let one = f64x2.splat(1);
-  for (let i = 0; i < pairs; i++) {
-    let off = <usize>i << 4;
-    let x = v128.load(z + off);
-    if (slope) v128.store(slope + off, v128.and(f64x2.gt(x, zero), one));
-    if (value) v128.store(value + off, f64x2.max(x, zero));
-  }
-}
-
-/** slope = (2 / sqrt(pi)) e^{-z^2} on `pairs` pairs of values (erf's derivative). */
-function erfSlope(z: usize, slope: usize, pairs: i32): void {
-  let c = f64x2.splat(TWO_OVER_SQRT_PI);
-  for (let i = 0; i < pairs; i++) {
-    let off = <usize>i << 4;
-    let x = v128.load(z + off);
-    v128.store(slope + off, f64x2.mul(c, expLanes(f64x2.neg(f64x2.mul(x, x)))));
-  }
-}
-
-/** slope = 1 / (1 + e^-z) on `pairs` pairs of values (softplus's derivative), as `sigmoid`. */
-function sigmoidSlope(z: usize, slope: usize, pairs: i32): void {
-  let one = f64x2.splat(1);
-  for (let i = 0; i < pairs; i++) {
-    let off = <usize>i << 4;
-    let x = v128.load(z + off);
+  let v: v128, s: v128;
+  if (kind == RELU) {
+    v = f64x2.max(x, zero);
+    s = v128.and(f64x2.gt(x, zero), one);
+  } else if (kind == ERF) {
+    v = lanes(erf(f64x2.extract_lane(x, 0)), erf(f64x2.extract_lane(x, 1)));
+    s = f64x2.mul(f64x2.splat(TWO_OVER_SQRT_PI), expLanes(f64x2.mul(f64x2.neg(x), x)));
+  } else if (kind == SOFTPLUS) {
     let e = expLanes(f64x2.neg(f64x2.abs(x)));
-    let numerator = v128.bitselect(one, e, f64x2.ge(x, f64x2.splat(0)));
-    v128.store(slope + off, f64x2.div(numerator, f64x2.add(one, e)));
+    let log = lanes(Math.log1p(f64x2.extract_lane(e, 0)), Math.log1p(f64x2.extract_lane(e, 1)));
+    v = f64x2.add(f64x2.max(x, zero), log);
+    s = f64x2.div(v128.bitselect(one, e, f64x2.ge(x, zero)), f64x2.add(one, e));
+  } else if (kind == GELU) {
+    let cdf = lanes(normalCdf(f64x2.extract_lane(x, 0)), normalCdf(f64x2.extract_lane(x, 1)));
+    let e = expLanes(f64x2.mul(f64x2.mul(f64x2.splat(-0.5), x), x));
+    v = f64x2.mul(x, cdf);
+    s = f64x2.add(cdf, f64x2.mul(x, f64x2.mul(f64x2.splat(INV_SQRT_TWO_PI), e)));
+  } else if (kind == QUADRATIC) {
+    v = f64x2.mul(f64x2.mul(f64x2.splat(0.5), x), x);
+    s = x;
+  } else {
+    v = x;
+    s = one;
+  }
+  v128.store(slope, s);
+  v128.store(value, v);
+}
+
+/**
+ * value = sigma(z) and slope = sigma'(z) on `pairs` pairs of values for a kind other than
+ * tanh (either output may be 0: it then goes to SINK). Exponentials are shared between
+ * sigma and sigma' and taken two at a time; erf, erfc and log1p one lane at a time.
+ */
+function activatePairs(kind: i32, z: usize, value: usize, slope: usize, pairs: i32): void {
+  let valueStep: usize = value ? 16 : 0;
+  let slopeStep: usize = slope ? 16 : 0;
+  if (!value) value = SINK;
+  if (!slope) slope = SINK;
+  for (let i = 0; i < pairs; i++) {
+    activatePair(kind, v128.load(z), value, slope);
+    z += 16;
+    value += valueStep;
+    slope += slopeStep;
   }
 }
 
@@ -187,38 +266,25 @@ function activateScalar(kind: i32, z: usize, value: usize, slope: usize, from: i
 }
 
 /**
- * value[i] = sigma(z[i]) and slope[i] = sigma'(z[i]) for i < count, equal to the bit
- * to `sigma` and `sigmaPrime`. Either output may be 0 (not wanted); value may alias z
- * (slope may too when value is 0). relu and tanh, and the slopes of erf and softplus,
- * go two values at a time.
+ * value[i] = sigma(z[i]) and slope[i] = sigma'(z[i]) for i < count, two values at a
+ * time, equal to the bit to `sigma` and `sigmaPrime`. Either output may be 0 (not
+ * wanted); either may alias z.
  */
 export function activate(kind: i32, z: usize, value: usize, slope: usize, count: i32): void {
   let pairs = count >> 1;
-  let done = pairs << 1;
-  if (kind == TANH) {
-    activateTanh(z, value, slope, pairs);
-  } else if (kind == RELU) {
-    activateRelu(z, value, slope, pairs);
-  } else if ((kind == ERF || kind == SOFTPLUS) && slope != z) {
-    if (slope && kind == ERF) erfSlope(z, slope, pairs);
-    if (slope && kind == SOFTPLUS) sigmoidSlope(z, slope, pairs);
-    activateScalar(kind, z, value, 0, 0, done);
-  } else {
-    done = 0;
-  }
-  activateScalar(kind, z, value, slope, done, count);
+  if (kind == TANH) activateTanh(z, value, slope, pairs);
+  else activatePairs(kind, z, value, slope, pairs);
+  activateScalar(kind, z, value, slope, pairs << 1, count);
 }
 
 /** out[i] = sigma^(order)(z[i]) for order 0, 1 or 2. out may alias z. */
 export function activationMap(kind: i32, order: i32, z: usize, out: usize, count: i32): void {
-  if (order < 2 && (kind == TANH || kind == RELU)) {
+  if (order < 2) {
     activate(kind, z, order == 0 ? out : 0, order == 1 ? out : 0, count);
     return;
   }
   for (let i = 0; i < count; i++) {
     let off = <usize>i << 3;
-    let x = load<f64>(z + off);
-    let v = order == 0 ? sigma(kind, x) : order == 1 ? sigmaPrime(kind, x) : sigmaSecond(kind, x);
-    store<f64>(out + off, v);
+    store<f64>(out + off, sigmaSecond(kind, load<f64>(z + off)));
   }
 }

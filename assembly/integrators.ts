@@ -15,9 +15,8 @@
  * every buffer; `flowInit` fills it and carves its scratch out of one work
  * block of `flowWorkBytes(...)` bytes, so nothing is allocated here.
  */
-import { activate } from "./activations";
 import {
-  TILE_ROWS, accumulateGradient, forward, jvp, networkWorkBytes, pairedSum, preactivations,
+  TILE_ROWS, accumulateGradient, forward, jvp, networkWorkBytes, preactivations, tileOutputs,
   transpose, unpackGradient, vjp
 } from "./network";
 import { ntkGram } from "./kernels";
@@ -153,7 +152,7 @@ function linearResidual(f: Flow, q: usize, out: usize): f64 {
 
 /**
  * One tile of the fused pass: for `rows` rows of X from row i0, the pre-activations
- * (in the work block after W^T), sigma and sigma' of them, the residuals
+ * (in the work block after W^T), the outputs and slopes (`tileOutputs`), the residuals
  * r_i = y_i - f(x_i; W), and G^T += X^T U with U[i, j] = (scale / n) r_i S[i, j].
  * Returns sum r_i^2 over the tile.
  */
@@ -163,14 +162,17 @@ function fieldTile(f: Flow, i0: i32, rows: i32): f64 {
   let rowBytes = <usize>m << 3;
   let z = f.net + ((<usize>d * <usize>m) << 3);
   let x = f.x + ((<usize>i0 * <usize>d) << 3);
+  let residual = f.r + (<usize>i0 << 3);
   let c = f.scale / <f64>f.n;
   preactivations(x, rows, d, f.net, m, z);
-  activate(f.kind, z, z, f.slopeTile, rows * m);
+  tileOutputs(f.kind, z, rows, m, f.a, f.slopeTile, residual);
 
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     let offset = <usize>r * rowBytes;
-    let ri = load<f64>(f.y + (<usize>(i0 + r) << 3)) - f.scale * pairedSum(f.a, z + offset, m);
+    let p = residual + (<usize>r << 3);
+    let ri = load<f64>(f.y + (<usize>(i0 + r) << 3)) - f.scale * load<f64>(p);
+    store<f64>(p, ri);
     total += ri * ri;
     scaleInto(c * ri, f.slopeTile + offset, m, f.slopeTile + offset);
   }

@@ -16,7 +16,7 @@
  * the caller's `work` block (`networkWorkBytes`). Every pre-activation is summed
  * over k = 0 .. d-1 in order, every G^T entry over the rows in order.
  */
-import { activate } from "./activations";
+import { TANH, activate, tanhPairedRow } from "./activations";
 import { scaleInto } from "./vector";
 
 /** Rows of X whose n x M intermediates are held at once (a tile of TILE_ROWS x M). */
@@ -361,6 +361,27 @@ export function unpackGradient(gt: usize, d: i32, m: i32, a: usize, c: f64, g: u
 }
 
 /**
+ * The outputs of a tile of pre-activations Z (rows x M, rows M apart), before the scale:
+ * out[r] = sum_j a_j sigma(Z[r, j]) summed in pairs (`pairedSum`), and slope rows
+ * S[r, j] = sigma'(Z[r, j]) when `slope` is not 0. Z may be overwritten with sigma(Z).
+ * tanh with slopes goes through `tanhPairedRow`, which gives the same bits.
+ */
+export function tileOutputs(
+  kind: i32, z: usize, rows: i32, m: i32, a: usize, slope: usize, out: usize
+): void {
+  if (kind == TANH && slope) {
+    for (let r = 0; r < rows; r++) {
+      store<f64>(out + (<usize>r << 3), tanhPairedRow(row(z, r, m), row(slope, r, m), a, m));
+    }
+    return;
+  }
+  activate(kind, z, z, slope, rows * m);
+  for (let r = 0; r < rows; r++) {
+    store<f64>(out + (<usize>r << 3), pairedSum(a, row(z, r, m), m));
+  }
+}
+
+/**
  * Forward pass: f[i] = f(x_i; W) for the n rows of X.
  * Also writes S = sigma'(X W^T) (n x M) when `slope` is not 0.
  * `work` is scratch of `networkWorkBytes(d, M)` bytes. Cost: n M (2 d + one activation).
@@ -374,10 +395,12 @@ export function forward(
   transpose(w, m, d, wt);
   for (let i0 = 0; i0 < n; i0 += TILE_ROWS) {
     let rows = min(TILE_ROWS, n - i0);
+    let out = f + (<usize>i0 << 3);
     preactivations(row(x, i0, d), rows, d, wt, m, z);
-    activate(kind, z, z, slope ? row(slope, i0, m) : 0, rows * m);
+    tileOutputs(kind, z, rows, m, a, slope ? row(slope, i0, m) : 0, out);
     for (let r = 0; r < rows; r++) {
-      store<f64>(f + (<usize>(i0 + r) << 3), scale * pairedSum(a, row(z, r, m), m));
+      let p = out + (<usize>r << 3);
+      store<f64>(p, scale * load<f64>(p));
     }
   }
 }
