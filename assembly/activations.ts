@@ -143,58 +143,6 @@ function activateTanh(z: usize, value: usize, slope: usize, pairs: i32): void {
   }
 }
 
-/** a_lo tanh z_lo + a_hi tanh z_hi on two lanes; stores both slopes 1 - tanh^2 z. */
-// @ts-ignore: decorator
-@inline function tanhPairTerm(z: usize, slope: usize, a: usize, lo: usize, hi: usize): v128 {
-  let tLo = tanhLanes(v128.load(z + lo));
-  let tHi = tanhLanes(v128.load(z + hi));
-  v128.store(slope + lo, oneMinusSquare(tLo));
-  v128.store(slope + hi, oneMinusSquare(tHi));
-  return f64x2.add(
-    f64x2.mul(v128.load(a + lo), tLo),
-    f64x2.mul(v128.load(a + hi), tHi)
-  );
-}
-
-/**
- * One row of the network's output for tanh: writes slope[j] = 1 - tanh^2 z[j] and returns
- * sum_j a_j tanh z[j] with the units paired (j, j + M/2), equal to the bit to
- * `activate` followed by `pairedSum` (network.ts): the same pair terms go into the same
- * partial sums in the same order, but no value is stored or read back.
- */
-export function tanhPairedRow(z: usize, slope: usize, a: usize, m: i32): f64 {
-  let half = m >> 1;
-  let hiBytes = <usize>half << 3;
-  let s0 = f64x2.splat(0);
-  let s1 = f64x2.splat(0);
-  let j = 0;
-  for (; j + 3 < half; j += 4) {
-    let lo = <usize>j << 3;
-    s0 = f64x2.add(s0, tanhPairTerm(z, slope, a, lo, lo + hiBytes));
-    s1 = f64x2.add(s1, tanhPairTerm(z, slope, a, lo + 16, lo + 16 + hiBytes));
-  }
-  for (; j + 1 < half; j += 2) {
-    let lo = <usize>j << 3;
-    s0 = f64x2.add(s0, tanhPairTerm(z, slope, a, lo, lo + hiBytes));
-  }
-  let both = f64x2.add(s0, s1);
-  let total = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
-  if (j < half) {
-    let lo = <usize>j << 3;
-    total += tanhUnit(z, slope, a, lo) + tanhUnit(z, slope, a, lo + hiBytes);
-  }
-  if (m & 1) total += tanhUnit(z, slope, a, <usize>(m - 1) << 3);
-  return total;
-}
-
-/** a tanh z and slope = 1 - tanh^2 z for the one unit `offset` bytes in. */
-// @ts-ignore: decorator
-@inline function tanhUnit(z: usize, slope: usize, a: usize, offset: usize): f64 {
-  let t = tanhScalar(load<f64>(z + offset));
-  store<f64>(slope + offset, 1 - t * t);
-  return load<f64>(a + offset) * t;
-}
-
 /** (f(x lane 0), f(x lane 1)) for a scalar function given as its two results. */
 // @ts-ignore: decorator
 @inline function lanes(lane0: f64, lane1: f64): v128 {

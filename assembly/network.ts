@@ -16,7 +16,7 @@
  * the caller's `work` block (`networkWorkBytes`). Every pre-activation is summed
  * over k = 0 .. d-1 in order, every G^T entry over the rows in order.
  */
-import { TANH, activate, tanhPairedRow } from "./activations";
+import { activate } from "./activations";
 import { scaleInto } from "./vector";
 
 /** Rows of X whose n x M intermediates are held at once (a tile of TILE_ROWS x M). */
@@ -363,18 +363,11 @@ export function unpackGradient(gt: usize, d: i32, m: i32, a: usize, c: f64, g: u
 /**
  * The outputs of a tile of pre-activations Z (rows x M, rows M apart), before the scale:
  * out[r] = sum_j a_j sigma(Z[r, j]) summed in pairs (`pairedSum`), and slope rows
- * S[r, j] = sigma'(Z[r, j]) when `slope` is not 0. Z may be overwritten with sigma(Z).
- * tanh with slopes goes through `tanhPairedRow`, which gives the same bits.
+ * S[r, j] = sigma'(Z[r, j]) when `slope` is not 0. Z is overwritten with sigma(Z).
  */
 export function tileOutputs(
   kind: i32, z: usize, rows: i32, m: i32, a: usize, slope: usize, out: usize
 ): void {
-  if (kind == TANH && slope) {
-    for (let r = 0; r < rows; r++) {
-      store<f64>(out + (<usize>r << 3), tanhPairedRow(row(z, r, m), row(slope, r, m), a, m));
-    }
-    return;
-  }
   activate(kind, z, z, slope, rows * m);
   for (let r = 0; r < rows; r++) {
     store<f64>(out + (<usize>r << 3), pairedSum(a, row(z, r, m), m));
