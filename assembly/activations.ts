@@ -13,10 +13,12 @@
  * tanh and every exponential come from `lanes.ts`, whose vector routines give the same
  * bits as their scalar twins, so the array maps (`activate`, `activationMap`), which
  * work two values at a time, agree to the bit with `sigma`, `sigmaPrime` and
- * `sigmaSecond`. erf and erfc (`special.ts`) and log1p are evaluated one lane at a time.
+ * `sigmaSecond`. erf and erfc (`special.ts`) are evaluated one lane at a time.
  */
 import { erf, erfc } from "./special";
-import { expLanes, expScalar, tanhLanes, tanhScalar } from "./lanes";
+import {
+  expLanes, expScalar, log1pUnitLanes, log1pUnitScalar, tanhLanes, tanhScalar
+} from "./lanes";
 
 export const RELU = 0;
 export const TANH = 1;
@@ -43,7 +45,7 @@ export const IDENTITY = 6;
 /** ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which neither overflows nor cancels. */
 // @ts-ignore: decorator
 @inline function softplus(x: f64): f64 {
-  return Math.max(x, 0) + Math.log1p(expScalar(-Math.abs(x)));
+  return Math.max(x, 0) + log1pUnitScalar(expScalar(-Math.abs(x)));
 }
 
 /** Standard normal distribution function, accurate in both tails. */
@@ -166,8 +168,7 @@ function activateTanh(z: usize, value: usize, slope: usize, pairs: i32): void {
     s = f64x2.mul(f64x2.splat(TWO_OVER_SQRT_PI), expLanes(f64x2.mul(f64x2.neg(x), x)));
   } else if (kind == SOFTPLUS) {
     let e = expLanes(f64x2.neg(f64x2.abs(x)));
-    let log = lanes(Math.log1p(f64x2.extract_lane(e, 0)), Math.log1p(f64x2.extract_lane(e, 1)));
-    v = f64x2.add(f64x2.max(x, zero), log);
+    v = f64x2.add(f64x2.max(x, zero), log1pUnitLanes(e));
     s = f64x2.div(v128.bitselect(one, e, f64x2.ge(x, zero)), f64x2.add(one, e));
   } else if (kind == GELU) {
     let cdf = lanes(normalCdf(f64x2.extract_lane(x, 0)), normalCdf(f64x2.extract_lane(x, 1)));
@@ -185,22 +186,36 @@ function activateTanh(z: usize, value: usize, slope: usize, pairs: i32): void {
   v128.store(value, v);
 }
 
-/**
- * value = sigma(z) and slope = sigma'(z) on `pairs` pairs of values for a kind other than
- * tanh (either output may be 0: it then goes to SINK). Exponentials are shared between
- * sigma and sigma' and taken two at a time; erf, erfc and log1p one lane at a time.
- */
-function activatePairs(kind: i32, z: usize, value: usize, slope: usize, pairs: i32): void {
-  let valueStep: usize = value ? 16 : 0;
-  let slopeStep: usize = slope ? 16 : 0;
-  if (!value) value = SINK;
-  if (!slope) slope = SINK;
+/** `activatePair` over `pairs` pairs; inlined once per kind, so each loop has one body. */
+// @ts-ignore: decorator
+@inline function pairLoop(
+  kind: i32, z: usize, value: usize, slope: usize, pairs: i32, valueStep: usize, slopeStep: usize
+): void {
   for (let i = 0; i < pairs; i++) {
     activatePair(kind, v128.load(z), value, slope);
     z += 16;
     value += valueStep;
     slope += slopeStep;
   }
+}
+
+/**
+ * value = sigma(z) and slope = sigma'(z) on `pairs` pairs of values for a kind other than
+ * tanh (either output may be 0: it then goes to SINK). Exponentials are shared between
+ * sigma and sigma' and taken two at a time, as is softplus's log1p; erf and erfc one lane
+ * at a time.
+ */
+function activatePairs(kind: i32, z: usize, value: usize, slope: usize, pairs: i32): void {
+  let valueStep: usize = value ? 16 : 0;
+  let slopeStep: usize = slope ? 16 : 0;
+  if (!value) value = SINK;
+  if (!slope) slope = SINK;
+  if (kind == RELU) pairLoop(RELU, z, value, slope, pairs, valueStep, slopeStep);
+  else if (kind == ERF) pairLoop(ERF, z, value, slope, pairs, valueStep, slopeStep);
+  else if (kind == SOFTPLUS) pairLoop(SOFTPLUS, z, value, slope, pairs, valueStep, slopeStep);
+  else if (kind == GELU) pairLoop(GELU, z, value, slope, pairs, valueStep, slopeStep);
+  else if (kind == QUADRATIC) pairLoop(QUADRATIC, z, value, slope, pairs, valueStep, slopeStep);
+  else pairLoop(IDENTITY, z, value, slope, pairs, valueStep, slopeStep);
 }
 
 /** value and slope one value at a time, through the scalar functions. */

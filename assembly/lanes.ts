@@ -32,6 +32,17 @@ const TABLE: usize = memory.data<f64>([
   -746.0, /* EXP_MIN */
   /* 14: from here tanh |x| rounds to 1 (e^-44 < 2^-54); it also keeps e^{2|x|} finite */
   22.0, /* TANH_ONE */
+  /* 15: fdlibm's Remez fit of (log(1 + f) - f + f^2/2) / s... in s = f / (2 + f) (log1p) */
+  6.666666666666735130e-01, /* LP1 3FE55555 55555593 */
+  3.999999999940941908e-01, /* LP2 3FD99999 9997FA04 */
+  2.857142874366239149e-01, /* LP3 3FD24924 94229359 */
+  2.222219843214978396e-01, /* LP4 3FCC71C5 1D8E78AF */
+  1.818357216161805012e-01, /* LP5 3FC74664 96CB03DE */
+  1.531383769920937332e-01, /* LP6 3FC39A09 D078C69F */
+  1.479819860511658591e-01, /* LP7 3FC2F112 DF3E5244 */
+  /* 22: 1 + u with u below this (high word 0x3FDA827A, about sqrt2 - 1) stays under sqrt 2 */
+  0.41421353816986084, /* LOG1P_SMALL */
+  0.5, /* HALF */
 ], 16);
 
 // @ts-ignore: decorator
@@ -64,6 +75,24 @@ const TABLE: usize = memory.data<f64>([
 @inline const EXP_MIN = 13;
 // @ts-ignore: decorator
 @inline const TANH_ONE = 14;
+// @ts-ignore: decorator
+@inline const LP1 = 15;
+// @ts-ignore: decorator
+@inline const LP2 = 16;
+// @ts-ignore: decorator
+@inline const LP3 = 17;
+// @ts-ignore: decorator
+@inline const LP4 = 18;
+// @ts-ignore: decorator
+@inline const LP5 = 19;
+// @ts-ignore: decorator
+@inline const LP6 = 20;
+// @ts-ignore: decorator
+@inline const LP7 = 21;
+// @ts-ignore: decorator
+@inline const LOG1P_SMALL = 22;
+// @ts-ignore: decorator
+@inline const HALF = 23;
 
 /** Table entry `index`, in both lanes. */
 // @ts-ignore: decorator
@@ -186,4 +215,40 @@ export function expScalar(x: f64): f64 {
 /** tanh x for one value, by the same arithmetic as `tanhLanes`. */
 export function tanhScalar(x: f64): f64 {
   return f64x2.extract_lane(tanhLanes(f64x2.splat(x)), 0);
+}
+
+/**
+ * log(1 + u) on both lanes for 0 <= u <= 1 (the range softplus needs: u = e^-|x|). Port
+ * of fdlibm's `s_log1p.c` (FreeBSD msun, musl) restricted to that range and made
+ * branch-free: below sqrt2 - 1 it takes f = u, k = 0; above, 1 + u = 2 (1 + f) with the
+ * rounding error of 1 + u carried as c = (u - ((1 + u) - 1)) / (1 + u), and
+ * log1p(u) = k ln2_hi - ((f^2/2 - (s (f^2/2 + R) + (k ln2_lo + c))) - f), s = f / (2 + f),
+ * R = s^2 (Lp1 + ... + Lp7 s^12), fdlibm's coefficients. fdlibm's shortcut for |f| < 2^-20
+ * is not taken (the general form is as accurate there).
+ */
+// @ts-ignore: decorator
+@inline export function log1pUnitLanes(u: v128): v128 {
+  let small = f64x2.lt(u, constant(LOG1P_SMALL));
+  let onePlus = add(constant(ONE), u);
+  let f = v128.bitselect(u, sub(mul(constant(HALF), onePlus), constant(ONE)), small);
+  let correction = v128.andnot(
+    f64x2.div(sub(u, sub(onePlus, constant(ONE))), onePlus), small
+  );
+  let k = v128.andnot(constant(ONE), small);
+
+  let halfSquare = mul(mul(constant(HALF), f), f);
+  let s = f64x2.div(f, add(constant(TWO), f));
+  let z = mul(s, s);
+  let w = mul(z, z);
+  let t1 = mul(w, add(constant(LP2), mul(w, add(constant(LP4), mul(w, constant(LP6))))));
+  let t2 = mul(z, add(constant(LP1), mul(w, add(constant(LP3),
+    mul(w, add(constant(LP5), mul(w, constant(LP7))))))));
+  let r = add(t2, t1);
+  let tail = add(mul(s, add(halfSquare, r)), add(mul(k, constant(LN2_LO)), correction));
+  return sub(mul(k, constant(LN2_HI)), sub(sub(halfSquare, tail), f));
+}
+
+/** log(1 + u) for one value in [0, 1], by the same arithmetic as `log1pUnitLanes`. */
+export function log1pUnitScalar(u: f64): f64 {
+  return f64x2.extract_lane(log1pUnitLanes(f64x2.splat(u)), 0);
 }
