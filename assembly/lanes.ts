@@ -2,10 +2,10 @@
  * Elementary functions on both lanes of an f64x2 vector, for the activations.
  *
  * Every routine is branch-free and uses only deterministic wasm SIMD (IEEE add, sub,
- * mul, div, pmin, pmax, integer and bitwise lane operations; no relaxed SIMD,
- * no fused multiply-add), so a lane gets the same bits on every engine. The scalar versions (`expScalar`,
- * `tanhScalar`) run the same code on a splatted value, so a value computed one lane at
- * a time equals the one computed two at a time.
+ * mul, div, pmin, pmax, integer and bitwise lane operations; no relaxed SIMD, no fused
+ * multiply-add), so a lane gets the same bits on every engine. The scalar versions
+ * (`expScalar`, `tanhScalar`, `log1pUnitScalar`) run the same code on a splatted value,
+ * so a value computed one lane at a time equals the one computed two at a time.
  *
  * The constants sit in one static table and are loaded already splatted (one load
  * each), which engines do far more cheaply than they build a 128-bit constant.
@@ -32,7 +32,7 @@ const TABLE: usize = memory.data<f64>([
   -746.0, /* EXP_MIN */
   /* 14: from here tanh |x| rounds to 1 (e^-44 < 2^-54); it also keeps e^{2|x|} finite */
   22.0, /* TANH_ONE */
-  /* 15: fdlibm's Remez fit of (log(1 + f) - f + f^2/2) / s... in s = f / (2 + f) (log1p) */
+  /* 15: fdlibm's fit Lp1 s^2 + ... + Lp7 s^14 ~ R(s) in log(1 + f) = 2s + s R(s), s = f/(2+f) */
   6.666666666666735130e-01, /* LP1 3FE55555 55555593 */
   3.999999999940941908e-01, /* LP2 3FD99999 9997FA04 */
   2.857142874366239149e-01, /* LP3 3FD24924 94229359 */
