@@ -2,7 +2,7 @@
 
 Run single-threaded: OPENBLAS_NUM_THREADS=1 python3 scripts/numpy-reference.py [gemm|step|ntk]
 The RK4 step integrates the network and its linearisation (function space, on K0) as the
-kernels do: per stage Z = X W^T, T = tanh Z, S = 1 - T^2, r = y - scale T a,
+kernels do, in place: per stage Z = X W^T, T = tanh Z, r = y - scale T a, S = 1 - T^2,
 G = (scale/n) diag(a) (S o r)^T X, and r0 - K0 q / n.
 """
 import sys
@@ -41,6 +41,7 @@ def time_gemm(m, n, k, trans_a=False, trans_b=False):
 
 
 def time_step(n, d, m):
+    """One RK4 step, written in place so that numpy allocates nothing per stage."""
     rng = np.random.default_rng(2)
     x = rng.standard_normal((n, d))
     x /= np.linalg.norm(x, axis=1, keepdims=True)
@@ -54,21 +55,39 @@ def time_step(n, d, m):
     r0 = y.copy()
     q = np.zeros(n)
     dt = 1e-3
+    z = np.empty((n, m))
+    f = np.empty(n)
+    r = np.empty(n)
+    kw, accw, tmpw = np.empty((m, d)), np.empty((m, d)), np.empty((m, d))
+    kq, accq, tmpq = np.empty(n), np.empty(n), np.empty(n)
 
     def field(w, q):
-        t = np.tanh(x @ w.T)
-        s = 1 - t * t
-        r = y - scale * (t @ a)
-        g = (scale / n) * ((s * r[:, None]).T @ x) * a[:, None]
-        return g, r0 - k0 @ q / n
+        np.matmul(x, w.T, out=z)
+        np.tanh(z, out=z)
+        np.matmul(z, a, out=f)
+        np.subtract(y, scale * f, out=r)
+        np.multiply(z, z, out=z)
+        np.subtract(1.0, z, out=z)
+        np.multiply(z, a, out=z)
+        np.multiply(z, ((scale / n) * r)[:, None], out=z)
+        np.matmul(z.T, x, out=kw)
+        np.matmul(k0, q, out=kq)
+        np.subtract(r0, kq / n, out=kq)
 
     def step():
-        k1w, k1q = field(w, q)
-        k2w, k2q = field(w + 0.5 * dt * k1w, q + 0.5 * dt * k1q)
-        k3w, k3q = field(w + 0.5 * dt * k2w, q + 0.5 * dt * k2q)
-        k4w, k4q = field(w + dt * k3w, q + dt * k3q)
-        return (w + dt / 6 * (k1w + 2 * k2w + 2 * k3w + k4w),
-                q + dt / 6 * (k1q + 2 * k2q + 2 * k3q + k4q))
+        field(w, q)
+        np.copyto(accw, kw)
+        np.copyto(accq, kq)
+        for offset, weight in ((0.5 * dt, 2.0), (0.5 * dt, 2.0), (dt, 1.0)):
+            np.multiply(kw, offset, out=tmpw)
+            np.add(tmpw, w, out=tmpw)
+            np.multiply(kq, offset, out=tmpq)
+            np.add(tmpq, q, out=tmpq)
+            field(tmpw, tmpq)
+            np.add(accw, weight * kw, out=accw)
+            np.add(accq, weight * kq, out=accq)
+        np.add(w, (dt / 6) * accw, out=w)
+        np.add(q, (dt / 6) * accq, out=q)
 
     show(f'numpy rk4 step tanh n={n} d={d} M={m}', timings(step, 9, 0.5))
 
