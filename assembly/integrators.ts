@@ -16,12 +16,12 @@
  * block of `flowWorkBytes(...)` bytes, so nothing is allocated here.
  */
 import {
-  TILE_ROWS, accumulateGradient, forward, jvp, networkWorkBytes, preactivations, tileOutputs,
-  transpose, unpackGradient, vjp
+  TILE_ROWS, accumulateGradient, forward, jvp, networkWorkBytes, preactivations, scaleRows,
+  scaledRowsOf, tileOutputs, transpose, unpackGradient, vjp
 } from "./network";
 import { ntkGram } from "./kernels";
 import {
-  addScaled, axpy, dot, distanceSquared, distanceSquared3, scaleInto, subtract, sumSquares
+  addScaled, axpy, dot, distanceSquared, distanceSquared3, subtract, sumSquares
 } from "./vector";
 
 @unmanaged class Flow {
@@ -73,9 +73,9 @@ export function flowBytes(): usize {
 
 /**
  * Bytes of scratch a flow with these sizes needs (nt test points, 0 for none): the
- * slopes at W0 and at W (n x M each), the network kernels' work block (W^T and a tile of
- * pre-activations, (d + TILE_ROWS) M), G^T (d x M) and a tile of slopes (TILE_ROWS x M)
- * for the fused pass, three M x d and six n-vectors for the integrators, and the test
+ * slopes at W0 and at W (n x M each), the network kernels' work block (`networkWorkBytes`:
+ * W^T, a tile of pre-activations, a tile of scaled rows of X), G^T (d x M) and a tile of
+ * slopes (TILE_ROWS x M) for the fused pass, three M x d and six n-vectors for the integrators, and the test
  * set's slopes at W0 (nt x M) with three nt-vectors.
  */
 export function flowWorkBytes(n: i32, d: i32, m: i32, nt: i32): usize {
@@ -153,30 +153,28 @@ function linearResidual(f: Flow, q: usize, out: usize): f64 {
 /**
  * One tile of the fused pass: for `rows` rows of X from row i0, the pre-activations
  * (in the work block after W^T), the outputs and slopes (`tileOutputs`), the residuals
- * r_i = y_i - f(x_i; W), and G^T += X^T U with U[i, j] = (scale / n) r_i S[i, j].
- * Returns sum r_i^2 over the tile.
+ * r_i = y_i - f(x_i; W), and G^T += (c r_i x_i)^T S_i with c = scale / n, the rows of X
+ * scaled in the work block's last tile. Returns sum r_i^2 over the tile.
  */
 function fieldTile(f: Flow, i0: i32, rows: i32): f64 {
   let d = f.d;
   let m = f.m;
-  let rowBytes = <usize>m << 3;
   let z = f.net + ((<usize>d * <usize>m) << 3);
   let x = f.x + ((<usize>i0 * <usize>d) << 3);
   let residual = f.r + (<usize>i0 << 3);
-  let c = f.scale / <f64>f.n;
+  let scaled = scaledRowsOf(f.net, d, m);
   preactivations(x, rows, d, f.net, m, z);
   tileOutputs(f.kind, z, rows, m, f.a, f.slopeTile, residual);
 
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
-    let offset = <usize>r * rowBytes;
     let p = residual + (<usize>r << 3);
     let ri = load<f64>(f.y + (<usize>(i0 + r) << 3)) - f.scale * load<f64>(p);
     store<f64>(p, ri);
     total += ri * ri;
-    scaleInto(c * ri, f.slopeTile + offset, m, f.slopeTile + offset);
   }
-  accumulateGradient(x, rows, d, f.slopeTile, m, f.gt);
+  scaleRows(x, rows, d, f.scale / <f64>f.n, residual, scaled);
+  accumulateGradient(scaled, rows, d, f.slopeTile, m, f.gt);
   return total;
 }
 

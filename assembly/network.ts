@@ -11,13 +11,13 @@
  * Rows of X go through the kernels TILE_ROWS at a time: their pre-activations
  * Z = X W^T for all M units (a tile of TILE_ROWS x M values) come from a 4 x 4
  * register tile on f64x2 lanes that runs along the units, reading the weights
- * transposed (W^T, d x M); products Phi^T u accumulate G^T (d x M) from a tile of
- * scaled slopes the same way. The scratch for this, (d + TILE_ROWS) M doubles, is
- * the caller's `work` block (`networkWorkBytes`). Every pre-activation is summed
+ * transposed (W^T, d x M); products Phi^T u accumulate G^T (d x M) from the slopes and a
+ * tile of rows of X scaled by u the same way. The scratch for this, (d + TILE_ROWS) M +
+ * TILE_ROWS d doubles, is the caller's `work` block (`networkWorkBytes`). Every
+ * pre-activation is summed
  * over k = 0 .. d-1 in order, every G^T entry over the rows in order.
  */
 import { activate } from "./activations";
-import { scaleInto } from "./vector";
 
 /** Rows of X whose n x M intermediates are held at once (a tile of TILE_ROWS x M). */
 // @ts-ignore: decorator
@@ -28,9 +28,29 @@ import { scaleInto } from "./vector";
   return base + ((<usize>i * <usize>width) << 3);
 }
 
-/** Bytes of the `work` block of `forward`, `jvp` and `vjp`: (d + TILE_ROWS) M doubles. */
+/**
+ * Bytes of the `work` block of `forward`, `jvp` and `vjp`: W^T or G^T (d x M), a tile of
+ * pre-activations (TILE_ROWS x M) and a tile of scaled rows of X (TILE_ROWS x d).
+ */
 export function networkWorkBytes(d: i32, m: i32): usize {
-  return (<usize>(d + TILE_ROWS) * <usize>m) << 3;
+  return (<usize>(d + TILE_ROWS) * <usize>m + <usize>TILE_ROWS * <usize>d) << 3;
+}
+
+/** Where the tile of scaled rows of X starts in a work block. */
+export function scaledRowsOf(work: usize, d: i32, m: i32): usize {
+  return work + ((<usize>(d + TILE_ROWS) * <usize>m) << 3);
+}
+
+/** out[r, k] = (c u[r]) x[r, k] for `rows` rows of X (d values each, contiguous). */
+export function scaleRows(x: usize, rows: i32, d: i32, c: f64, u: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    let factor = c * load<f64>(u + (<usize>r << 3));
+    let from = row(x, r, d);
+    let to = row(out, r, d);
+    for (let k = 0; k < d; k++) {
+      store<f64>(to + (<usize>k << 3), factor * load<f64>(from + (<usize>k << 3)));
+    }
+  }
 }
 
 /** out (cols x rows) = the transpose of src (rows x cols), both row-major. */
@@ -422,23 +442,20 @@ export function jvp(
 
 /**
  * Vector-Jacobian product G = Phi^T u as an M x d matrix:
- * g_j = scale a_j sum_i u[i] S[i, j] x_i. `work` is scratch of
- * `networkWorkBytes(d, M)` bytes. Cost: 2 n M d.
+ * g_j = scale a_j sum_i S[i, j] (u[i] x_i), the rows of X scaled by u a tile at a time.
+ * `work` is scratch of `networkWorkBytes(d, M)` bytes. Cost: 2 n M d.
  */
 export function vjp(
   x: usize, n: i32, d: i32, slope: usize, m: i32, a: usize, scale: f64, u: usize, g: usize,
   work: usize
 ): void {
   let gt = work;
-  let tile = row(work, d, m);
+  let scaled = scaledRowsOf(work, d, m);
   memory.fill(gt, 0, (<usize>m * <usize>d) << 3);
   for (let i0 = 0; i0 < n; i0 += TILE_ROWS) {
     let rows = min(TILE_ROWS, n - i0);
-    for (let r = 0; r < rows; r++) {
-      let i = i0 + r;
-      scaleInto(load<f64>(u + (<usize>i << 3)), row(slope, i, m), m, row(tile, r, m));
-    }
-    accumulateGradient(row(x, i0, d), rows, d, tile, m, gt);
+    scaleRows(row(x, i0, d), rows, d, 1, u + (<usize>i0 << 3), scaled);
+    accumulateGradient(scaled, rows, d, row(slope, i0, m), m, gt);
   }
   unpackGradient(gt, d, m, a, scale, g);
 }

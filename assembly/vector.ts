@@ -100,18 +100,13 @@ export function addScaled(x: usize, s: f64, y: usize, out: usize, count: i32): v
 
 /** x[i] = s x[i]. */
 export function scale(s: f64, x: usize, count: i32): void {
-  scaleInto(s, x, count, x);
-}
-
-/** out[i] = s x[i]; out may alias x. */
-export function scaleInto(s: f64, x: usize, count: i32, out: usize): void {
   let vs = f64x2.splat(s);
   let i = 0;
   for (; i + 1 < count; i += 2) {
     let off = <usize>i << 3;
-    v128.store(out + off, f64x2.mul(vs, v128.load(x + off)));
+    v128.store(x + off, f64x2.mul(vs, v128.load(x + off)));
   }
-  if (i < count) store<f64>(out + (<usize>i << 3), s * load<f64>(x + (<usize>i << 3)));
+  if (i < count) store<f64>(x + (<usize>i << 3), s * load<f64>(x + (<usize>i << 3)));
 }
 
 /** out[i] = x[i] - y[i]; out may alias either. */
