@@ -75,8 +75,8 @@ export function flowBytes(): usize {
  * Bytes of scratch a flow with these sizes needs (nt test points, 0 for none): the
  * slopes at W0 and at W (n x M each), the network kernels' work block (`networkWorkBytes`:
  * W^T, a tile of pre-activations, a tile of scaled rows of X), G^T (d x M) and a tile of
- * slopes (TILE_ROWS x M) for the fused pass, three M x d and six n-vectors for the integrators, and the test
- * set's slopes at W0 (nt x M) with three nt-vectors.
+ * slopes (TILE_ROWS x M) for the fused pass, three M x d and six n-vectors for the
+ * integrators, and the test set's slopes at W0 (nt x M) with three nt-vectors.
  */
 export function flowWorkBytes(n: i32, d: i32, m: i32, nt: i32): usize {
   let nm = <usize>n * <usize>m;

@@ -11,11 +11,11 @@
  * Rows of X go through the kernels TILE_ROWS at a time: their pre-activations
  * Z = X W^T for all M units (a tile of TILE_ROWS x M values) come from a 4 x 4
  * register tile on f64x2 lanes that runs along the units, reading the weights
- * transposed (W^T, d x M); products Phi^T u accumulate G^T (d x M) from the slopes and a
- * tile of rows of X scaled by u the same way. The scratch for this, (d + TILE_ROWS) M +
- * TILE_ROWS d doubles, is the caller's `work` block (`networkWorkBytes`). Every
- * pre-activation is summed
- * over k = 0 .. d-1 in order, every G^T entry over the rows in order.
+ * transposed (W^T, d x M); products Phi^T u accumulate G^T (d x M) the same way from
+ * the slopes and a tile of rows of X scaled by u. The scratch for this,
+ * (d + TILE_ROWS) M + TILE_ROWS d doubles, is the caller's `work` block
+ * (`networkWorkBytes`). Every pre-activation is summed over k = 0 .. d-1 in order,
+ * every G^T entry over the rows in order.
  */
 import { activate } from "./activations";
 
