@@ -129,10 +129,11 @@ export function flowInit(
   memory.copy(w, w0, md << 3);
   memory.fill(v, 0, md << 3);
   memory.fill(f.q, 0, <usize>n << 3);
-  forward(x, n, d, w0, m, a, scale, kind, f.r0, f.slope0, f.net);
+  let netBytes = networkWorkBytes(d, m);
+  forward(x, n, d, w0, m, a, scale, kind, f.r0, f.slope0, f.net, netBytes);
   subtract(y, f.r0, f.r0, n);
   ntkGram(x, n, d, f.slope0, m, scale, k0);
-  if (nt > 0) forward(xt, nt, d, w0, m, a, scale, kind, f.f0t, f.slope0t, f.net);
+  if (nt > 0) forward(xt, nt, d, w0, m, a, scale, kind, f.f0t, f.slope0t, f.net, netBytes);
 }
 
 /** out = r0 - K0 q / n, the linearised model's residual. Returns its squared norm. */
@@ -249,7 +250,8 @@ export function flowEuler(flow: usize, dt: f64, steps: i32): i32 {
 /** Writes V = theta_bar - W0 = Phi0^T q / n into the record's V buffer. */
 export function flowLinearDisplacement(flow: usize): void {
   let f = changetype<Flow>(flow);
-  vjp(f.x, f.n, f.d, f.slope0, f.m, f.a, f.scale / <f64>f.n, f.q, f.v, f.net);
+  let netBytes = networkWorkBytes(f.d, f.m);
+  vjp(f.x, f.n, f.d, f.slope0, f.m, f.a, f.scale / <f64>f.n, f.q, f.v, f.net, netBytes);
 }
 
 /** Slots of the array `flowMetrics` writes. */
@@ -280,7 +282,8 @@ export function flowMetrics(flow: usize, out: usize, kt: usize): void {
   let twoN = 2 * <f64>n;
   for (let i = 0; i < METRIC_COUNT; i++) store<f64>(out + (<usize>i << 3), NaN);
 
-  forward(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.net);
+  let netBytes = networkWorkBytes(f.d, f.m);
+  forward(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.net, netBytes);
   subtract(f.y, f.r, f.r, n);
   store<f64>(out + (METRIC_RISK << 3), sumSquares(f.r, n) / twoN);
   store<f64>(out + (METRIC_LINEAR_RISK << 3), linearResidual(f, f.q, f.r) / twoN);
@@ -298,8 +301,8 @@ export function flowMetrics(flow: usize, out: usize, kt: usize): void {
 
   let nt = f.nt;
   if (nt > 0) {
-    forward(f.xt, nt, f.d, f.w, f.m, f.a, f.scale, f.kind, f.ft, 0, f.net);
-    jvp(f.xt, nt, f.d, f.slope0t, f.m, f.a, f.scale, f.v, f.flt, f.net);
+    forward(f.xt, nt, f.d, f.w, f.m, f.a, f.scale, f.kind, f.ft, 0, f.net, netBytes);
+    jvp(f.xt, nt, f.d, f.slope0t, f.m, f.a, f.scale, f.v, f.flt, f.net, netBytes);
     axpy(1, f.f0t, f.flt, nt);
     let twoNt = 2 * <f64>nt;
     store<f64>(out + (METRIC_TEST_GAP << 3), Math.sqrt(distanceSquared(f.ft, f.flt, nt) / nt));

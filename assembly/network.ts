@@ -36,6 +36,14 @@ export function networkWorkBytes(d: i32, m: i32): usize {
   return (<usize>(d + TILE_ROWS) * <usize>m + <usize>TILE_ROWS * <usize>d) << 3;
 }
 
+/**
+ * Aborts unless the caller's work block (`workBytes` long) covers `networkWorkBytes(d, M)`:
+ * the kernels would write past a smaller one. A caller that passes no size (0) stops here.
+ */
+function checkWork(workBytes: usize, d: i32, m: i32): void {
+  assert(workBytes >= networkWorkBytes(d, m), "work block smaller than networkWorkBytes(d, M)");
+}
+
 /** Where the tile of scaled rows of X starts in a work block. */
 export function scaledRowsOf(work: usize, d: i32, m: i32): usize {
   return work + ((<usize>(d + TILE_ROWS) * <usize>m) << 3);
@@ -397,12 +405,14 @@ export function tileOutputs(
 /**
  * Forward pass: f[i] = f(x_i; W) for the n rows of X.
  * Also writes S = sigma'(X W^T) (n x M) when `slope` is not 0.
- * `work` is scratch of `networkWorkBytes(d, M)` bytes. Cost: n M (2 d + one activation).
+ * `work` is scratch of `workBytes` >= `networkWorkBytes(d, M)` bytes (aborts otherwise).
+ * Cost: n M (2 d + one activation).
  */
 export function forward(
   x: usize, n: i32, d: i32, w: usize, m: i32, a: usize, scale: f64, kind: i32,
-  f: usize, slope: usize, work: usize
+  f: usize, slope: usize, work: usize, workBytes: usize
 ): void {
+  checkWork(workBytes, d, m);
   let wt = work;
   let z = row(work, d, m);
   transpose(w, m, d, wt);
@@ -420,13 +430,14 @@ export function forward(
 
 /**
  * Jacobian-vector product u = Phi V for a direction V (M x d):
- * u[i] = scale sum_j a_j S[i, j] <v_j, x_i>. `work` is scratch of
- * `networkWorkBytes(d, M)` bytes. Cost: 2 n M d.
+ * u[i] = scale sum_j a_j S[i, j] <v_j, x_i>. `work` is scratch of `workBytes` >=
+ * `networkWorkBytes(d, M)` bytes (aborts otherwise). Cost: 2 n M d.
  */
 export function jvp(
   x: usize, n: i32, d: i32, slope: usize, m: i32, a: usize, scale: f64, v: usize, u: usize,
-  work: usize
+  work: usize, workBytes: usize
 ): void {
+  checkWork(workBytes, d, m);
   let vt = work;
   let z = row(work, d, m);
   transpose(v, m, d, vt);
@@ -443,12 +454,14 @@ export function jvp(
 /**
  * Vector-Jacobian product G = Phi^T u as an M x d matrix:
  * g_j = scale a_j sum_i S[i, j] (u[i] x_i), the rows of X scaled by u a tile at a time.
- * `work` is scratch of `networkWorkBytes(d, M)` bytes. Cost: 2 n M d.
+ * `work` is scratch of `workBytes` >= `networkWorkBytes(d, M)` bytes (aborts otherwise).
+ * Cost: 2 n M d.
  */
 export function vjp(
   x: usize, n: i32, d: i32, slope: usize, m: i32, a: usize, scale: f64, u: usize, g: usize,
-  work: usize
+  work: usize, workBytes: usize
 ): void {
+  checkWork(workBytes, d, m);
   let gt = work;
   let scaled = scaledRowsOf(work, d, m);
   memory.fill(gt, 0, (<usize>m * <usize>d) << 3);

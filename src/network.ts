@@ -85,8 +85,9 @@ interface SlopeBuffers {
   slope: number;
   f: number;
   n: number;
-  /** Scratch for the network kernels (`networkWorkBytes(d, M)` bytes). */
+  /** Scratch for the network kernels, `workBytes` = `networkWorkBytes(d, M)` bytes. */
   work: number;
+  workBytes: number;
 }
 
 /** Copies the network and inputs in, computes the slopes S = sigma'(X W^T), and runs `body`. */
@@ -100,12 +101,13 @@ function withSlopes<T>(
     const a = mem.allocFrom(net.a);
     const slope = mem.alloc(n * net.width);
     const f = mem.alloc(n);
-    const work = mem.allocBytes(engine.k.networkWorkBytes(net.d, net.width));
+    const workBytes = engine.k.networkWorkBytes(net.d, net.width);
+    const work = mem.allocBytes(workBytes);
     engine.k.forward(
       x, n, net.d, w, net.width, a, outputScale(net), activationCode(net.activation), f, slope,
-      work,
+      work, workBytes,
     );
-    return body(mem, { x, w, a, slope, f, n, work });
+    return body(mem, { x, w, a, slope, f, n, work, workBytes });
   });
 }
 
@@ -130,6 +132,7 @@ export function riskGradient(
     engine.k.addScaled(u, -1, p.f, u, p.n);
     engine.k.vjp(
       p.x, p.n, net.d, p.slope, net.width, p.a, -outputScale(net) / p.n, u, g, p.work,
+      p.workBytes,
     );
     return engine.read(g, net.width * net.d);
   });
@@ -143,7 +146,9 @@ export function jvp(engine: Engine, net: Network, X: Float64Array, V: Float64Arr
     }
     const v = mem.allocFrom(V);
     const u = mem.alloc(p.n);
-    engine.k.jvp(p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), v, u, p.work);
+    engine.k.jvp(
+      p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), v, u, p.work, p.workBytes,
+    );
     return engine.read(u, p.n);
   });
 }
@@ -156,7 +161,9 @@ export function vjp(engine: Engine, net: Network, X: Float64Array, u: Float64Arr
     }
     const uu = mem.allocFrom(u);
     const g = mem.alloc(net.width * net.d);
-    engine.k.vjp(p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), uu, g, p.work);
+    engine.k.vjp(
+      p.x, p.n, net.d, p.slope, net.width, p.a, outputScale(net), uu, g, p.work, p.workBytes,
+    );
     return engine.read(g, net.width * net.d);
   });
 }

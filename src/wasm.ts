@@ -36,18 +36,19 @@ export interface KernelExports {
   ): void;
   dot(x: Pointer, y: Pointer, count: number): number;
   addScaled(x: Pointer, s: number, y: Pointer, out: Pointer, count: number): void;
+  /** Bytes of the `work` block forward, jvp and vjp need; they abort if given less. */
   networkWorkBytes(d: number, m: number): number;
   forward(
     x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
-    kind: number, f: Pointer, slope: Pointer, work: Pointer,
+    kind: number, f: Pointer, slope: Pointer, work: Pointer, workBytes: number,
   ): void;
   jvp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
-    v: Pointer, u: Pointer, work: Pointer,
+    v: Pointer, u: Pointer, work: Pointer, workBytes: number,
   ): void;
   vjp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
-    u: Pointer, g: Pointer, work: Pointer,
+    u: Pointer, g: Pointer, work: Pointer, workBytes: number,
   ): void;
   jacobian(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
