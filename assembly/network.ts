@@ -1,12 +1,19 @@
 /**
  * The two-layer network and its derivatives, matrix-free.
  *
- *   f(x; W) = scale * sum_j a_j sigma(<w_j, x>),   scale = alpha / sqrt(M),
+ *   f(x; W) = scale * sum_j a_j sigma(<w_j, x>),
  *
- * with inputs X (n x d), first-layer weights W (M x d), signs a (M), all
- * row-major f64. The slope matrix S (n x M) holds sigma'(<w_j, x_i>); with it
- * the Jacobian Phi (n x Md) is Phi[i, j d + k] = scale a_j S[i, j] X[i, k],
- * and every product with Phi below is computed without forming it.
+ * scale = alpha / sqrt(M) (lazy) or alpha / M (mean-field); the kernels only
+ * see the number. Inputs X (n x d), first-layer weights W (M x d), second
+ * layer a (M), all row-major f64. The slope matrix S (n x M) holds
+ * sigma'(<w_j, x_i>); with it the Jacobian Phi (n x Md) is
+ * Phi[i, j d + k] = scale a_j S[i, j] X[i, k], and every product with Phi
+ * below is computed without forming it.
+ *
+ * When a is trained too, theta = (W, a) has P = Md + M entries, the weights
+ * first (row-major) and then a. The hidden outputs H = sigma(X W^T) (n x M)
+ * give the M extra Jacobian columns Phi[i, Md + j] = scale H[i, j]; the
+ * `...SecondLayer` kernels handle that block.
  *
  * Rows of X go through the kernels TILE_ROWS at a time: their pre-activations
  * Z = X W^T for all M units (a tile of TILE_ROWS x M values) come from a 4 x 4
@@ -18,6 +25,7 @@
  * every G^T entry over the rows in order.
  */
 import { activate } from "./activations";
+import { dot } from "./vector";
 
 /** Rows of X whose n x M intermediates are held at once (a tile of TILE_ROWS x M). */
 // @ts-ignore: decorator
@@ -29,8 +37,9 @@ import { activate } from "./activations";
 }
 
 /**
- * Bytes of the `work` block of `forward`, `jvp` and `vjp`: W^T or G^T (d x M), a tile of
- * pre-activations (TILE_ROWS x M) and a tile of scaled rows of X (TILE_ROWS x d).
+ * Bytes of the `work` block of `forward`, `forwardHidden`, `jvp`, `vjp` and `slopeChange`
+ * (kernels.ts): W^T or G^T (d x M), a tile of pre-activations (TILE_ROWS x M) and a tile of
+ * scaled rows of X (TILE_ROWS x d).
  */
 export function networkWorkBytes(d: i32, m: i32): usize {
   return (<usize>(d + TILE_ROWS) * <usize>m + <usize>TILE_ROWS * <usize>d) << 3;
@@ -40,7 +49,7 @@ export function networkWorkBytes(d: i32, m: i32): usize {
  * Aborts unless the caller's work block (`workBytes` long) covers `networkWorkBytes(d, M)`:
  * the kernels would write past a smaller one. A caller that passes no size (0) stops here.
  */
-function checkWork(workBytes: usize, d: i32, m: i32): void {
+export function checkWork(workBytes: usize, d: i32, m: i32): void {
   assert(workBytes >= networkWorkBytes(d, m), "work block smaller than networkWorkBytes(d, M)");
 }
 
@@ -413,12 +422,38 @@ export function forward(
   f: usize, slope: usize, work: usize, workBytes: usize
 ): void {
   checkWork(workBytes, d, m);
+  forwardTiles(x, n, d, w, m, a, scale, kind, f, slope, work, 0);
+}
+
+/**
+ * As `forward`, and also keeps the hidden outputs H = sigma(X W^T) (n x M): each tile's
+ * pre-activations go straight into its rows of H and are overwritten there with sigma.
+ * Writes S when `slope` is not 0. `work` is scratch of `workBytes` >=
+ * `networkWorkBytes(d, M)` bytes (aborts otherwise), of which only W^T is used. The
+ * outputs f equal `forward`'s bit for bit. Cost: n M (2 d + one activation).
+ */
+export function forwardHidden(
+  x: usize, n: i32, d: i32, w: usize, m: i32, a: usize, scale: f64, kind: i32,
+  f: usize, slope: usize, hidden: usize, work: usize, workBytes: usize
+): void {
+  checkWork(workBytes, d, m);
+  forwardTiles(x, n, d, w, m, a, scale, kind, f, slope, work, hidden);
+}
+
+/**
+ * The tiles of `forward` and `forwardHidden`: W^T at the start of the work block, each
+ * tile's pre-activations after it, or in the tile's rows of H when `hidden` is not 0.
+ */
+function forwardTiles(
+  x: usize, n: i32, d: i32, w: usize, m: i32, a: usize, scale: f64, kind: i32,
+  f: usize, slope: usize, work: usize, hidden: usize
+): void {
   let wt = work;
-  let z = row(work, d, m);
   transpose(w, m, d, wt);
   for (let i0 = 0; i0 < n; i0 += TILE_ROWS) {
     let rows = min(TILE_ROWS, n - i0);
     let out = f + (<usize>i0 << 3);
+    let z = hidden ? row(hidden, i0, m) : row(work, d, m);
     preactivations(row(x, i0, d), rows, d, wt, m, z);
     tileOutputs(kind, z, rows, m, a, slope ? row(slope, i0, m) : 0, out);
     for (let r = 0; r < rows; r++) {
@@ -452,6 +487,19 @@ export function jvp(
 }
 
 /**
+ * Adds the second-layer block of a Jacobian-vector product:
+ * u[i] += scale sum_j H[i, j] b_j for a direction b (M values). Cost: n M.
+ */
+export function jvpSecondLayer(
+  n: i32, hidden: usize, m: i32, scale: f64, b: usize, u: usize
+): void {
+  for (let i = 0; i < n; i++) {
+    let ui = u + (<usize>i << 3);
+    store<f64>(ui, load<f64>(ui) + scale * dot(row(hidden, i, m), b, m));
+  }
+}
+
+/**
  * Vector-Jacobian product G = Phi^T u as an M x d matrix:
  * g_j = scale a_j sum_i S[i, j] (u[i] x_i), the rows of X scaled by u a tile at a time.
  * `work` is scratch of `workBytes` >= `networkWorkBytes(d, M)` bytes (aborts otherwise).
@@ -473,15 +521,64 @@ export function vjp(
   unpackGradient(gt, d, m, a, scale, g);
 }
 
+/**
+ * Second-layer block of a vector-Jacobian product: g_a = scale H^T u (M
+ * values), g_a[j] = scale sum_i u[i] H[i, j]. Cost: n M.
+ */
+export function vjpSecondLayer(
+  n: i32, hidden: usize, m: i32, scale: f64, u: usize, ga: usize
+): void {
+  memory.fill(ga, 0, <usize>m << 3);
+  for (let i = 0; i < n; i++) {
+    let hi = row(hidden, i, m);
+    let ui = load<f64>(u + (<usize>i << 3));
+    for (let j = 0; j < m; j++) {
+      let off = <usize>j << 3;
+      store<f64>(ga + off, load<f64>(ga + off) + ui * load<f64>(hi + off));
+    }
+  }
+  for (let j = 0; j < m; j++) {
+    let off = <usize>j << 3;
+    store<f64>(ga + off, scale * load<f64>(ga + off));
+  }
+}
+
 /** The explicit Jacobian Phi (n x Md, column j d + k for weight w_jk). Cost: n M d memory. */
 export function jacobian(
   x: usize, n: i32, d: i32, slope: usize, m: i32, a: usize, scale: f64, phi: usize
 ): void {
-  let p = <usize>m * <usize>d;
+  weightColumns(x, n, d, slope, m, a, scale, phi, <usize>m * <usize>d);
+}
+
+/**
+ * The explicit Jacobian of theta = (W, a): n x P with P = Md + M, the weight
+ * columns j d + k first, then column Md + j = scale H[:, j] for a_j.
+ * Cost: n (M d + M) memory.
+ */
+export function jacobianTrained(
+  x: usize, n: i32, d: i32, slope: usize, hidden: usize, m: i32, a: usize, scale: f64, phi: usize
+): void {
+  let md = <usize>m * <usize>d;
+  let p = md + <usize>m;
+  weightColumns(x, n, d, slope, m, a, scale, phi, p);
+  for (let i = 0; i < n; i++) {
+    let hi = row(hidden, i, m);
+    let out = phi + ((<usize>i * p + md) << 3);
+    for (let j = 0; j < m; j++) {
+      let off = <usize>j << 3;
+      store<f64>(out + off, scale * load<f64>(hi + off));
+    }
+  }
+}
+
+/** The weight columns of a Jacobian whose rows are `stride` values apart. */
+function weightColumns(
+  x: usize, n: i32, d: i32, slope: usize, m: i32, a: usize, scale: f64, phi: usize, stride: usize
+): void {
   for (let i = 0; i < n; i++) {
     let xi = row(x, i, d);
     let si = row(slope, i, m);
-    let out = phi + ((<usize>i * p) << 3);
+    let out = phi + ((<usize>i * stride) << 3);
     for (let j = 0; j < m; j++) {
       let c = scale * load<f64>(a + (<usize>j << 3)) * load<f64>(si + (<usize>j << 3));
       let oj = out + ((<usize>j * <usize>d) << 3);

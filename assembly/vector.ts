@@ -1,8 +1,9 @@
 /**
  * Level-1 operations on contiguous f64 vectors (pointers are byte offsets), two lanes
- * at a time. The sums keep four partial sums (two f64x2 accumulators over elements
- * i = 0, 1 mod 4 and 2, 3 mod 4), add them lane by lane and then the elements left
- * over in order: a fixed order, so the result does not depend on the engine.
+ * at a time. The sums other than `sumSquares` (which adds in index order) keep four
+ * partial sums (two f64x2 accumulators over elements i = 0, 1 mod 4 and 2, 3 mod 4), add
+ * them lane by lane and then the elements left over in order: a fixed order, so the result
+ * does not depend on the engine.
  */
 
 /** The four partial sums of a reduction, folded in a fixed order. */
@@ -30,9 +31,19 @@ export function dot(x: usize, y: usize, count: i32): f64 {
   return s;
 }
 
-/** sum_i x[i]^2. */
+/**
+ * sum_i x[i]^2, summed in index order, one value at a time: the flow's figures (risk,
+ * ||theta_0||, the kernel change's denominator) come from it once per checkpoint, never
+ * per step, and the risk then equals the plain in-order sum that bounds built from
+ * ||y - f_n|| (the theorem check's) are computed from.
+ */
 export function sumSquares(x: usize, count: i32): f64 {
-  return dot(x, x, count);
+  let s: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    let v = load<f64>(x + (<usize>i << 3));
+    s += v * v;
+  }
+  return s;
 }
 
 /** sum_i (x[i] - y[i])^2. */

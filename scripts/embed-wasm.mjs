@@ -1,8 +1,10 @@
 // Writes the compiled kernels into a TypeScript module as base64, with their
 // SHA-256 and the package version, so that one loading path serves Node,
-// browsers, workers and bundlers without file-system access or URLs.
+// browsers, workers and bundlers without file-system access or URLs. The
+// file is rewritten only when its text changes, so a rebuild (`npm pack`
+// runs one) never truncates it under a process that is importing it.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const [input, output] = process.argv.slice(2);
@@ -22,5 +24,8 @@ const lines = [
     `  '${chunk}'${i === all.length - 1 ? ';' : ' +'}`),
   '',
 ];
-mkdirSync(dirname(output), { recursive: true });
-writeFileSync(output, lines.join('\n'));
+const text = lines.join('\n');
+if (!existsSync(output) || readFileSync(output, 'utf8') !== text) {
+  mkdirSync(dirname(output), { recursive: true });
+  writeFileSync(output, text);
+}

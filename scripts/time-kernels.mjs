@@ -78,7 +78,7 @@ function makeFlow(n, d, M, kind = 1) {
   const v = alloc(M * d);
   const k0 = alloc(n * n);
   const flow = k.alloc(k.flowBytes()) >>> 0;
-  const work = k.alloc(Number(k.flowWorkBytes(n, d, M, 0))) >>> 0;
+  const work = k.alloc(Number(k.flowWorkBytes(n, d, M, 0, 0))) >>> 0;
   k.flowInit(flow, n, d, M, kind, 4 / Math.sqrt(M), x, y, a, w0, w, v, k0, 0, 0, 0, work);
   return { flow, x, w, slope: 0 };
 }

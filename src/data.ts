@@ -153,3 +153,29 @@ export function sphereTestData(
     return { n, d, X: engine.read(X, n * d), y };
   });
 }
+
+/**
+ * The training and test sets a validated spec describes: drawn on the
+ * sphere from the data seed and test seed, or as given. A given training
+ * set without a given test set gets unlabelled sphere test inputs (only the
+ * test gap is then measured).
+ */
+export function specDatasets(
+  engine: Engine, spec: ResolvedSpec,
+): { train: Dataset; test: Dataset } {
+  const { data, test } = spec;
+  if (data.kind === 'sphere') {
+    const { train, target } = drawSphereData(engine, data);
+    const testSet = test.kind === 'sphere'
+      ? sphereTestData(engine, target, test.n, test.seed)
+      : { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) };
+    return { train, test: testSet };
+  }
+  const train = { n: data.n, d: data.d, X: data.X, y: data.y };
+  if (test.kind === 'given') {
+    return { train, test: { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) } };
+  }
+  // Given training data has no target to label sphere test points: only the gap is measured.
+  const X = sphereInputs(engine, test.n, data.d, test.seed);
+  return { train, test: { n: test.n, d: data.d, X, y: new Float64Array(0) } };
+}

@@ -2,11 +2,20 @@
  * One call from a spec to a JSON-serialisable result: data, network, flow
  * and the figures at evenly spaced checkpoints.
  */
-import { drawSphereData, sphereInputs, sphereTestData, type Dataset } from './data.js';
-import { GradientFlow, type Measurement } from './flow.js';
-import { networkFromModel } from './network.js';
-import { resolveSpec, type ResolvedSpec, type Spec } from './spec.js';
-import { createEngine, kernelsSha256, packageVersion, type Engine } from './wasm.js';
+import { specDatasets } from './data.js';
+import {
+  DEFAULT_STEP_FRACTION, EULER_STABILITY, GradientFlow, RK4_STABILITY, type Measurement,
+  type Method,
+} from './flow.js';
+import { LinearDynamics } from './linear.js';
+import { networkFromModel, outputScale } from './network.js';
+import {
+  checkTheorem, lipschitzLowerBound, theoremContext, type TheoryReport,
+} from './theory.js';
+import {
+  SpecError, resolveSpec, type ResolvedSpec, type Scaling, type Spec,
+} from './spec.js';
+import { createEngine, kernelsSha256, packageVersion } from './wasm.js';
 
 /** Figures per checkpoint (one value each), with the definitions of MATH.md. */
 export interface SimulationResult {
@@ -15,12 +24,14 @@ export interface SimulationResult {
   risk: number[];
   linearRisk: number[];
   weightDistance: number[];
-  relativeWeightDistance: number[];
+  relativeWeightDistance: (number | null)[];
   linearGap: number[];
   kernelChange: (number | null)[];
   testRisk: (number | null)[];
   linearTestRisk: (number | null)[];
   testGap: (number | null)[];
+  /** The lazy-regime theorem checked on this run; null when spec.theory is false. */
+  theory: TheoryReport | null;
   meta: SimulationMeta;
 }
 
@@ -30,6 +41,12 @@ export interface SimulationMeta {
   width: number;
   testN: number;
   alpha: number;
+  /** 'lazy' (output scale alpha / sqrt(M)) or 'mean-field' (alpha / M). */
+  scaling: Scaling;
+  /** The output scale in front of the sum, alpha / sqrt(M) or alpha / M. */
+  outputScale: number;
+  /** Whether the second layer a was trained along with W. */
+  trainSecondLayer: boolean;
   activation: string;
   data: string;
   method: 'rk4' | 'euler';
@@ -62,24 +79,6 @@ export function checkpointSteps(steps: number, record: number): number[] {
   return Array.from({ length: record }, (_, i) => Math.round((i * steps) / (record - 1)));
 }
 
-function datasets(engine: Engine, spec: ResolvedSpec): { train: Dataset; test: Dataset } {
-  const { data, test } = spec;
-  if (data.kind === 'sphere') {
-    const { train, target } = drawSphereData(engine, data);
-    const testSet = test.kind === 'sphere'
-      ? sphereTestData(engine, target, test.n, test.seed)
-      : { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) };
-    return { train, test: testSet };
-  }
-  const train = { n: data.n, d: data.d, X: data.X, y: data.y };
-  if (test.kind === 'given') {
-    return { train, test: { n: test.n, d: data.d, X: test.X, y: test.y ?? new Float64Array(0) } };
-  }
-  // Given training data has no target to label sphere test points: only the gap is measured.
-  const X = sphereInputs(engine, test.n, data.d, test.seed);
-  return { train, test: { n: test.n, d: data.d, X, y: new Float64Array(0) } };
-}
-
 /**
  * Trains the network of `spec` by gradient flow next to its linearisation
  * and returns the figures at `spec.flow.record` evenly spaced checkpoints.
@@ -93,25 +92,38 @@ export async function simulate(
   const started = performance.now();
   const resolved = resolveSpec(spec);
   const engine = await createEngine();
-  const { train, test } = datasets(engine, resolved);
+  const { train, test } = specDatasets(engine, resolved);
   const net = networkFromModel(engine, resolved.model, train.d);
   const flow = new GradientFlow(
     engine, net, train, test.n > 0 ? test : null, resolved.kernelChange,
   );
   try {
     const { method, steps, record } = resolved.flow;
+    if (resolved.flow.dt === null || !Number.isFinite(flow.lambdaMax)) {
+      checkSpectrum(flow.lambdaMax, resolved);
+    }
     const dt = resolved.flow.dt ?? flow.defaultDt();
+    checkStep(dt, flow.stableDt(method), method, resolved.flow.dt !== null);
     const result = emptyResult();
+    const context = resolved.theory ? theoremContext(engine, net, train, flow.kernel0()) : null;
+    let lipschitzSeen: number | null = null;
     checkpointSteps(steps, record).forEach((step, index) => {
       flow.advance(method, dt, step - flow.steps);
       const figures = { t: step * dt, ...flow.measure() };
+      if (context && step > 0 && !net.trainSecondLayer) {
+        const seen = lipschitzLowerBound(engine, net, train.X, flow.weights());
+        if (seen !== null) lipschitzSeen = Math.max(lipschitzSeen ?? 0, seen);
+      }
       result.t.push(figures.t);
       result.step.push(step);
       for (const key of FIGURES) (result[key] as (number | null)[]).push(figures[key]);
       options.onCheckpoint?.(index, figures);
     });
+    if (context) result.theory = checkTheorem(context, result, lipschitzSeen);
     result.meta = {
       n: train.n, d: train.d, width: net.width, testN: test.n, alpha: net.alpha,
+      scaling: resolved.model.scaling, outputScale: outputScale(net),
+      trainSecondLayer: resolved.model.trainSecondLayer,
       activation: net.activation, data: describeData(resolved),
       method, dt, steps, record, lambdaMax: flow.lambdaMax, stableDt: flow.stableDt(method),
       seconds: (performance.now() - started) / 1000,
@@ -123,16 +135,110 @@ export async function simulate(
   }
 }
 
+/**
+ * The default step n / lambda_max(K_0) needs 0 < lambda_max < infinity: a zero
+ * kernel means the flow cannot move (give spec.flow.dt to run it anyway), an
+ * infinite one that alpha overflowed.
+ */
+function checkSpectrum(lambdaMax: number, spec: ResolvedSpec): void {
+  if (lambdaMax > 0 && Number.isFinite(lambdaMax)) return;
+  const alpha = spec.model.alpha;
+  const why = lambdaMax === 0
+    ? 'the tangent kernel K_0 is zero: every input is zero, no unit has a non-zero slope ' +
+      `sigma'(<w_j, x_i>) at initialisation, or alpha = ${alpha} is so small that K_0 ` +
+      'underflows; gradient flow cannot move, and the default step 0.25 n / lambda_max ' +
+      'is infinite (give spec.flow.dt to run anyway)'
+    : `the tangent kernel K_0 is not finite: alpha = ${alpha} or the inputs are so large ` +
+      'that alpha^2 |x|^2 overflows';
+  throw new SpecError('spec', `lambda_max(K_0) = ${lambdaMax}: ${why}`);
+}
+
+/**
+ * Refuses a step at or above the stability limit of the linearised flow,
+ * where its figures would grow without bound while the network's risk may
+ * stay finite and look plausible.
+ */
+function checkStep(dt: number, stableDt: number, method: Method, given: boolean): void {
+  if (dt < stableDt) return;
+  const factor = method === 'rk4' ? RK4_STABILITY : EULER_STABILITY;
+  throw new SpecError(
+    'spec.flow.dt',
+    `spec.flow.dt = ${dt}${given ? '' : ' (the default)'} is at or above the stable limit ` +
+      `of ${method} on the linearised flow, ${factor} n / lambda_max(K_0) = ${stableDt}; ` +
+      'use a smaller step or leave spec.flow.dt unset for 0.25 n / lambda_max(K_0)',
+  );
+}
+
 function emptyResult(): SimulationResult {
   return {
     t: [], step: [], risk: [], linearRisk: [], weightDistance: [], relativeWeightDistance: [],
-    linearGap: [], kernelChange: [], testRisk: [], linearTestRisk: [], testGap: [],
+    linearGap: [], kernelChange: [], testRisk: [], linearTestRisk: [], testGap: [], theory: null,
     meta: undefined as unknown as SimulationMeta,
   };
 }
 
 function describeData(spec: ResolvedSpec): string {
   const { data } = spec;
-  if (data.kind === 'given') return 'given';
+  if (data.kind === 'given') return data.name;
   return `sphere, target ${data.target.type}`;
+}
+
+/** The linearised model's figures per checkpoint, from the closed form. */
+export interface LinearSimulationResult {
+  t: number[];
+  step: number[];
+  linearRisk: number[];
+  /** ||theta_bar_t - theta_0||. */
+  linearWeightDistance: number[];
+  linearTestRisk: (number | null)[];
+  meta: Omit<SimulationMeta, 'stableDt'>;
+}
+
+/**
+ * The fast path when only the linearised model is wanted: the same
+ * checkpoints as `simulate(spec)` (same dt, default included), computed
+ * from the eigen-decomposition of K_0 instead of by integration, so there
+ * is no step-size error and no stability limit. Cost: one n x n
+ * decomposition, then n^2 + 2 (n + n_test) M d per checkpoint with a
+ * labelled test set (n per checkpoint without). Rejects with SpecError for
+ * an invalid spec.
+ */
+export async function simulateLinear(spec: Spec): Promise<LinearSimulationResult> {
+  const started = performance.now();
+  const resolved = resolveSpec(spec);
+  const engine = await createEngine();
+  const { train, test } = specDatasets(engine, resolved);
+  const net = networkFromModel(engine, resolved.model, train.d);
+  const linear = new LinearDynamics(engine, net, train);
+  const { method, steps, record } = resolved.flow;
+  const lambdaMax = Math.max(linear.eig.values[train.n - 1], 0);
+  const dt = resolved.flow.dt ?? (DEFAULT_STEP_FRACTION * train.n) / lambdaMax;
+  const labelled = test.n > 0 && test.y.length === test.n;
+  const result: LinearSimulationResult = {
+    t: [], step: [], linearRisk: [], linearWeightDistance: [], linearTestRisk: [],
+    meta: undefined as unknown as LinearSimulationResult['meta'],
+  };
+  for (const step of checkpointSteps(steps, record)) {
+    const t = step * dt;
+    result.t.push(t);
+    result.step.push(step);
+    result.linearRisk.push(linear.risk(t));
+    result.linearWeightDistance.push(linear.displacementNorm(t));
+    result.linearTestRisk.push(labelled ? halfMeanSquare(linear.predict(test.X, t), test.y) : null);
+  }
+  result.meta = {
+    n: train.n, d: train.d, width: net.width, testN: test.n, alpha: net.alpha,
+    scaling: resolved.model.scaling, outputScale: outputScale(net),
+    trainSecondLayer: resolved.model.trainSecondLayer,
+    activation: net.activation, data: describeData(resolved), method, dt, steps, record,
+    lambdaMax, seconds: (performance.now() - started) / 1000, version: packageVersion,
+    kernelsSha256,
+  };
+  return result;
+}
+
+function halfMeanSquare(prediction: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (prediction[i] - y[i]) * (prediction[i] - y[i]);
+  return s / (2 * y.length);
 }

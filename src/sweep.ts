@@ -12,6 +12,7 @@ import type { Measurement } from './flow.js';
 import {
   FIGURES, simulate, type SimulateOptions, type SimulationResult,
 } from './simulate.js';
+import { createEngine, type Engine } from './wasm.js';
 
 /** The default alphas: 1, 2, 4, ..., 64. */
 export const DEFAULT_ALPHAS = [1, 2, 4, 8, 16, 32, 64];
@@ -37,14 +38,19 @@ export interface SweepOptions extends SimulateOptions {
 
 /**
  * Least-squares slope of log y against log x over the pairs where both are
- * positive and finite; null when fewer than two such pairs remain.
+ * positive and finite; null when fewer than two such pairs remain. The
+ * logarithms come from the kernels of `engine`, so the slope has the same
+ * bits in every runtime.
  */
-export function logLogSlope(x: readonly number[], y: readonly (number | null)[]): number | null {
+export function logLogSlope(
+  engine: Engine, x: readonly number[], y: readonly (number | null)[],
+): number | null {
+  const log = engine.k.log;
   const points: [number, number][] = [];
   x.forEach((xi, i) => {
     const yi = y[i];
     if (xi > 0 && yi !== null && yi > 0 && Number.isFinite(yi)) {
-      points.push([Math.log(xi), Math.log(yi)]);
+      points.push([log(xi), log(yi)]);
     }
   });
   if (points.length < 2) return null;
@@ -54,12 +60,18 @@ export function logLogSlope(x: readonly number[], y: readonly (number | null)[])
   let sxx = 0;
   for (const [px, py] of points) {
     sxy += (px - mx) * (py - my);
-    sxx += (px - mx) ** 2;
+    sxx += (px - mx) * (px - mx);
   }
   return sxx === 0 ? null : sxy / sxx;
 }
 
-/** Runs `spec` at every alpha of `alphas` (spec.model.alpha is replaced) one after another. */
+/**
+ * Runs `spec` at every alpha of `alphas` (spec.model.alpha is replaced) one
+ * after another. A given spec.flow.dt is the step at alpha = 1 and is scaled
+ * by 1 / alpha^2 (K_0 grows like alpha^2), so that every alpha covers the same
+ * linearised progress alpha^2 t in the same number of steps; the default step
+ * scales that way by itself. An error names the alpha it happened at.
+ */
 export async function sweep(
   spec: Spec, alphas: readonly number[] = DEFAULT_ALPHAS, options: SweepOptions = {},
 ): Promise<SweepResult> {
@@ -73,9 +85,18 @@ export async function sweep(
     const runSpec: Spec = {
       ...spec,
       model: { ...spec.model, alpha },
-      flow: { ...spec.flow, dt: dt === undefined ? undefined : dt / alpha ** 2 },
+      flow: { ...spec.flow, dt: dt === undefined ? undefined : dt / (alpha * alpha) },
     };
-    const result = await simulate(runSpec, options);
+    let result: SimulationResult;
+    try {
+      result = await simulate(runSpec, options);
+    } catch (error) {
+      if (error instanceof Error) {
+        const scaled = dt === undefined ? '' : ` (spec.flow.dt = ${dt} scaled by 1 / alpha^2)`;
+        error.message = `at alpha = ${alpha}${scaled}: ${error.message}`;
+      }
+      throw error;
+    }
     runs.push(result);
     options.onRun?.(alpha, result);
   }
@@ -84,8 +105,9 @@ export async function sweep(
     const figures = Object.fromEntries(FIGURES.map((key) => [key, run[key][last]]));
     return { alpha: alphas[i], t: run.t[last], ...figures } as SweepRow;
   });
+  const engine = await createEngine();
   const slopes = Object.fromEntries(
-    SLOPE_FIGURES.map((key) => [key, logLogSlope(alphas, rows.map((row) => row[key]))]),
+    SLOPE_FIGURES.map((key) => [key, logLogSlope(engine, alphas, rows.map((row) => row[key]))]),
   ) as Record<SlopeFigure, number | null>;
   return { rows, slopes, runs };
 }

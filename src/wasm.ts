@@ -25,6 +25,9 @@ export interface KernelExports {
   rngSphere(rng: Pointer, out: Pointer, rows: number, d: number): void;
   erf(x: number): number;
   erfc(x: number): number;
+  exp(x: number): number;
+  expm1(x: number): number;
+  log(x: number): number;
   sigma(kind: number, x: number): number;
   sigmaPrime(kind: number, x: number): number;
   sigmaSecond(kind: number, x: number): number;
@@ -36,33 +39,75 @@ export interface KernelExports {
   ): void;
   dot(x: Pointer, y: Pointer, count: number): number;
   addScaled(x: Pointer, s: number, y: Pointer, out: Pointer, count: number): void;
-  /** Bytes of the `work` block forward, jvp and vjp need; they abort if given less. */
+  /**
+   * Bytes of the `work` block forward, forwardHidden, jvp, vjp and slopeChange need; they
+   * abort if given less.
+   */
   networkWorkBytes(d: number, m: number): number;
   forward(
     x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
     kind: number, f: Pointer, slope: Pointer, work: Pointer, workBytes: number,
   ): void;
+  forwardHidden(
+    x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
+    kind: number, f: Pointer, slope: Pointer, hidden: Pointer, work: Pointer, workBytes: number,
+  ): void;
   jvp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
     v: Pointer, u: Pointer, work: Pointer, workBytes: number,
+  ): void;
+  jvpSecondLayer(
+    n: number, hidden: Pointer, m: number, scale: number, b: Pointer, u: Pointer,
   ): void;
   vjp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
     u: Pointer, g: Pointer, work: Pointer, workBytes: number,
   ): void;
+  vjpSecondLayer(
+    n: number, hidden: Pointer, m: number, scale: number, u: Pointer, ga: Pointer,
+  ): void;
   jacobian(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
     phi: Pointer,
   ): void;
+  jacobianTrained(
+    x: Pointer, n: number, d: number, slope: Pointer, hidden: Pointer, m: number, a: Pointer,
+    scale: number, phi: Pointer,
+  ): void;
   ntkGram(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, scale: number, k: Pointer,
   ): void;
+  ntkGramTrained(
+    x: Pointer, n: number, d: number, slope: Pointer, hidden: Pointer, m: number, a: Pointer,
+    scale: number, k: Pointer,
+  ): void;
   lambdaMax(k: Pointer, n: number, maxIters: number, tol: number, v: Pointer, kv: Pointer): number;
+  gaussHermite(order: number, nodes: Pointer, weights: Pointer): number;
+  analyticWorkCount(n: number, order: number): number;
+  analyticPairs(
+    kind: number, method: number, order: number, nodes: Pointer, weights: Pointer,
+    p: Pointer, q: Pointer, c: Pointer, count: number, ntScale: number, rfScale: number,
+    out: Pointer, work: Pointer,
+  ): void;
+  analyticGram(
+    x: Pointer, n: number, d: number, kind: number, method: number, order: number,
+    nodes: Pointer, weights: Pointer, ntScale: number, rfScale: number, k: Pointer, work: Pointer,
+  ): void;
+  slopeChange(
+    x: Pointer, n: number, d: number, w0: Pointer, w: Pointer, m: number, kind: number,
+    delta: Pointer, work: Pointer, workBytes: number,
+  ): void;
+  symmetricEigen(a: Pointer, n: number, values: Pointer, vectors: Pointer, work: Pointer): number;
   flowBytes(): number;
-  flowWorkBytes(n: number, d: number, m: number, nt: number): number;
+  flowWorkBytes(n: number, d: number, m: number, nt: number, trained: number): number;
   flowInit(
     flow: Pointer, n: number, d: number, m: number, kind: number, scale: number,
     x: Pointer, y: Pointer, a: Pointer, w0: Pointer, w: Pointer, v: Pointer, k0: Pointer,
+    nt: number, xt: Pointer, yt: Pointer, work: Pointer,
+  ): void;
+  flowInitTrained(
+    flow: Pointer, n: number, d: number, m: number, kind: number, scale: number,
+    x: Pointer, y: Pointer, theta0: Pointer, theta: Pointer, v: Pointer, k0: Pointer,
     nt: number, xt: Pointer, yt: Pointer, work: Pointer,
   ): void;
   flowRk4(flow: Pointer, dt: number, steps: number): number;
@@ -106,7 +151,15 @@ export class Engine {
   /** Allocates room for `count` doubles (at least one) and returns its pointer. */
   alloc(count: number): Pointer {
     const bytes = Math.max(1, count) * 8;
-    const ptr = this.k.alloc(bytes) >>> 0;
+    let ptr: number;
+    try {
+      ptr = this.k.alloc(bytes) >>> 0;
+    } catch {
+      throw new RangeError(
+        `cannot allocate ${bytes} bytes of WebAssembly memory: one block is limited to ` +
+          '1 GiB and the whole memory to 4 GiB',
+      );
+    }
     if (ptr === 0) throw new RangeError(`WebAssembly memory exhausted allocating ${bytes} bytes`);
     return ptr;
   }

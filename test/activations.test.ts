@@ -8,7 +8,7 @@ import { ACTIVATIONS, createEngine, type Activation, type Engine } from '../src/
 import { ERF_VALUES } from './special-values.js';
 import {
   ACTIVATION_MAX_ULPS, ERF_MAX_ULPS, FD_STEP, FINITE_DIFFERENCE, GELU_ODD_PART, expectClose,
-  expectUlps,
+  ELEMENTARY_MAX_ULPS, expectUlps,
 } from './tolerance.js';
 
 let engine: Engine;
@@ -148,5 +148,20 @@ describe('erf and erfc', () => {
       if (!(x >= 0.84375)) continue;
       expectUlps(engine.k.erfc(-x), 2 - engine.k.erfc(x), ERF_MAX_ULPS, `erfc(-${x})`);
     }
+  });
+});
+
+describe('exp, expm1 and log of the kernels', () => {
+  it('agree with the engine\'s Math functions to within an ulp or two', async () => {
+    const engine = await createEngine();
+    for (const x of [-700, -20.5, -1, -1e-9, 0, 1e-12, 0.5, 1, 3.7, 88, 709]) {
+      expectUlps(engine.k.exp(x), Math.exp(x), ELEMENTARY_MAX_ULPS, `exp(${x})`);
+      expectUlps(engine.k.expm1(x), Math.expm1(x), ELEMENTARY_MAX_ULPS, `expm1(${x})`);
+    }
+    for (const x of [1e-300, 1e-9, 0.25, 1, Math.E, 10, 1e300]) {
+      expectUlps(engine.k.log(x), Math.log(x), ELEMENTARY_MAX_ULPS, `log(${x})`);
+    }
+    expect(engine.k.log(0)).toBe(-Infinity);
+    expect(engine.k.exp(-Infinity)).toBe(0);
   });
 });

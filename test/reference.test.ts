@@ -8,7 +8,7 @@ import {
   TestRandom, erfSeries, gram, jacobiEigen, matVec, spectralApply,
 } from './reference.js';
 import {
-  ORTHONORMAL, REFERENCE_ERF, ROUNDOFF, expectClose, relativeToLargest,
+  ORTHONORMAL, REFERENCE_ERF, ROUNDOFF, ZERO_EIGENVALUE, expectClose, relativeToLargest,
 } from './tolerance.js';
 
 describe('the test references', () => {
@@ -36,7 +36,7 @@ describe('the test references', () => {
       const lv = vm.map((x) => eig.values[m] * x);
       expectClose(Avm, lv, relativeToLargest(ROUNDOFF, A), `A v_${m}`);
     }
-    const zeros = Array.from(eig.values).filter((l) => Math.abs(l) < 1e-12).length;
+    const zeros = Array.from(eig.values).filter((l) => Math.abs(l) < ZERO_EIGENVALUE).length;
     expect(zeros).toBe(4);
   });
 });

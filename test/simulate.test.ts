@@ -3,12 +3,16 @@
  * spec.flow and whose figures at t = 0 and along the linear flow have closed forms.
  */
 import { describe, expect, it } from 'vitest';
-import { checkpointSteps, simulate, type SimulationResult, type Spec } from '../src/index.js';
+import {
+  SpecError, checkpointSteps, simulate, type SimulationResult, type Spec,
+} from '../src/index.js';
 import {
   TestRandom, discreteResidualFactor, gram, jacobiEigen, jacobianRef, makeNetwork, maxOf, norm,
   spectralApply,
 } from './reference.js';
-import { DISCRETE_FLOW, LAMBDA_MAX, ROUNDOFF, expectClose } from './tolerance.js';
+import {
+  DISCRETE_FLOW, LAMBDA_MAX, ROUNDOFF, expectClose, relativeToLargest,
+} from './tolerance.js';
 
 const n = 8;
 const d = 3;
@@ -126,7 +130,7 @@ describe('simulate', () => {
       result.step.forEach((N, i) => {
         const r = spectralApply(eig, discreteResidualFactor('rk4', result.meta.dt, N, n), y);
         expectClose(result.linearRisk[i], norm(r) ** 2 / (2 * n),
-          { rel: DISCRETE_FLOW.rel, abs: DISCRETE_FLOW.rel * risk0 }, `linearRisk[${i}]`);
+          relativeToLargest(DISCRETE_FLOW, risk0), `linearRisk[${i}]`);
       });
     });
 
@@ -137,4 +141,41 @@ describe('simulate', () => {
     });
     expect(seen).toEqual(result.t.map((t, index) => ({ index, t, risk: result.risk[index] })));
   });
+
+  it('with no active relu unit (K0 = 0) refuses the default step, stands still at a given one',
+    async () => {
+      // Every <w_j, x_i> < 0, so Phi0 = 0 and the gradient is 0: the default step
+      // 0.25 n / lambda_max is infinite, and at any given step both flows stand still with
+      // every risk at (1/2n) ||y||^2 (f = 0).
+      const X2 = [[1, 0.2], [0.5, 0.5], [0.1, 1]];
+      const y2 = [1, -1, 0.5];
+      const spec: Spec = {
+        data: { X: X2, y: y2 }, model: { W0: [[-1, -1], [-1, -1]], activation: 'relu' },
+        flow: { steps: 5, record: 3 },
+      };
+      await expect(simulate(spec)).rejects.toThrow(
+        'lambda_max(K_0) = 0: the tangent kernel K_0 is zero',
+      );
+      const result = await simulate({ ...spec, flow: { ...spec.flow, dt: 0.5 } });
+      const risk0 = norm(y2) ** 2 / (2 * 3);
+      expect(result.t).toEqual([0, 1.5, 2.5]);
+      expectClose(result.risk, [risk0, risk0, risk0], ROUNDOFF, 'risk');
+      expectClose(result.linearRisk, [risk0, risk0, risk0], ROUNDOFF, 'linearRisk');
+      expect(result.weightDistance).toEqual([0, 0, 0]);
+    });
+
+  it('with W0 = 0 (relative weight distance undefined) rejects the spec or stays JSON-exact',
+    async () => {
+      let result: SimulationResult;
+      try {
+        result = await simulate({
+          data: { X: [[1, 0], [0, 1], [0.6, 0.8]], y: [1, -1, 0.5] },
+          model: { W0: [[0, 0], [0, 0]], activation: 'tanh' }, flow: { steps: 4, record: 2 },
+        });
+      } catch (error) {
+        expect(error).toBeInstanceOf(SpecError);
+        return;
+      }
+      expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+    });
 });

