@@ -9,7 +9,8 @@ export {
   dot, sumSquares, distanceSquared, axpy, addScaled, scale, subtract
 } from "./vector";
 export {
-  forward, forwardHidden, jvp, jvpSecondLayer, vjp, vjpSecondLayer, jacobian, jacobianTrained
+  networkWorkBytes, forward, forwardHidden, jvp, jvpSecondLayer, vjp, vjpSecondLayer,
+  jacobian, jacobianTrained
 } from "./network";
 export { ntkGram, ntkGramTrained, lambdaMax, slopeChange } from "./kernels";
 export { symmetricEigen } from "./linalg";

@@ -9,7 +9,8 @@
  * in one buffer (W row-major, then a), and the flow also moves a:
  * da/dt = (1/n) scale H^T (y - f_n), H = sigma(X W^T). Phi0 and K0 then
  * include the second-layer block, and V has P values laid out like theta.
- * Without it, P = Md and every step is the fixed-a computation unchanged.
+ * Without it, P = Md, a is the caller's fixed buffer and every step is the
+ * fixed-a computation alone.
  *
  * The linear flow is carried in function space: with q' = r0 - K0 q / n,
  * q(0) = 0 and K0 = Phi0 Phi0^T, the displacement is V = Phi0^T q / n and the
@@ -21,9 +22,10 @@
  * every buffer; `flowInit` fills it and carves its scratch out of one work
  * block of `flowWorkBytes(...)` bytes, so nothing is allocated here.
  */
-import { activate } from "./activations";
 import {
-  forward, forwardHidden, jvp, jvpSecondLayer, pairedSum, rowDots, vjp, vjpSecondLayer
+  TILE_ROWS, accumulateGradient, forward, forwardHidden, jvp, jvpSecondLayer, networkWorkBytes,
+  preactivations, scaleRows, scaledRowsOf, tileOutputs, transpose, unpackGradient, vjp,
+  vjpSecondLayer
 } from "./network";
 import { ntkGram, ntkGramTrained } from "./kernels";
 import {
@@ -48,8 +50,9 @@ import {
   q: usize;
   slope: usize;
   r: usize;
-  value: usize;
-  row: usize;
+  net: usize;
+  gt: usize;
+  slopeTile: usize;
   kw: usize;
   kq: usize;
   accW: usize;
@@ -83,16 +86,23 @@ export function flowBytes(): usize {
 }
 
 /**
- * Bytes of scratch a flow with these sizes needs (nt test points, 0 for none).
- * `trained` (0 or 1) adds the hidden outputs at W0 and W_t (n x M each) and
- * at W0 on the test set (nt x M), and M values to each of the three
- * parameter-sized stage buffers.
+ * Bytes of scratch a flow with these sizes needs (nt test points, 0 for none): the
+ * slopes at W0 and at W (n x M each), six n-vectors, the network kernels' work block
+ * (`networkWorkBytes`: W^T, a tile of pre-activations, a tile of scaled rows of X), G^T
+ * (d x M) and a tile of slopes (TILE_ROWS x M) for the fused pass, three parameter-sized
+ * stage buffers (P = M d values each), and the test set's slopes at W0 (nt x M) with
+ * three nt-vectors. `trained` (0 or 1) adds the hidden outputs at W0 and W_t (n x M
+ * each) and at W0 on the test set (nt x M), and M values to each stage buffer
+ * (P = M d + M).
  */
 export function flowWorkBytes(n: i32, d: i32, m: i32, nt: i32, trained: i32): usize {
   let nm = <usize>n * <usize>m;
+  let md = <usize>m * <usize>d;
   let ntm = <usize>nt * <usize>m;
-  let p = <usize>m * <usize>d + (trained ? <usize>m : 0);
-  let bytes: usize = 2 * region(nm) + 7 * region(<usize>n) + 2 * region(<usize>m) + 3 * region(p)
+  let tile = <usize>TILE_ROWS * <usize>m;
+  let p = md + (trained ? <usize>m : 0);
+  let bytes: usize = 2 * region(nm) + 6 * region(<usize>n)
+    + region(networkWorkBytes(d, m) >> 3) + region(md) + region(tile) + 3 * region(p)
     + region(ntm) + 3 * region(<usize>nt);
   let hidden: usize = trained ? 2 * region(nm) + region(ntm) : 0;
   return bytes + hidden;
@@ -103,7 +113,8 @@ export function flowWorkBytes(n: i32, d: i32, m: i32, nt: i32, trained: i32): us
  * caller's buffers X (n x d), y (n), a (M), W0 (M x d), the state W (M x d,
  * set here to W0), V (M x d, written by `flowMetrics`), K0 (n x n, computed
  * here), an optional test set Xt (nt x d) with labels yt (0 when there are
- * none), and the work block. Computes the slopes at W0 and r0 = y - f_n(W0).
+ * none), and the work block of `flowWorkBytes(n, d, m, nt, 0)` bytes. Computes
+ * the slopes at W0 and r0 = y - f_n(W0).
  */
 export function flowInit(
   flow: usize, n: i32, d: i32, m: i32, kind: i32, scale: f64,
@@ -121,10 +132,11 @@ export function flowInit(
   memory.copy(w, w0, md << 3);
   memory.fill(v, 0, md << 3);
   memory.fill(f.q, 0, <usize>n << 3);
-  forward(x, n, d, w0, m, a, scale, kind, f.r0, f.slope0, f.row);
+  let netBytes = networkWorkBytes(d, m);
+  forward(x, n, d, w0, m, a, scale, kind, f.r0, f.slope0, f.net, netBytes);
   subtract(y, f.r0, f.r0, n);
   ntkGram(x, n, d, f.slope0, m, scale, k0);
-  if (nt > 0) forward(xt, nt, d, w0, m, a, scale, kind, f.f0t, f.slope0t, f.row);
+  if (nt > 0) forward(xt, nt, d, w0, m, a, scale, kind, f.f0t, f.slope0t, f.net, netBytes);
 }
 
 /**
@@ -151,19 +163,26 @@ export function flowInitTrained(
   memory.copy(theta, theta0, p << 3);
   memory.fill(v, 0, p << 3);
   memory.fill(f.q, 0, <usize>n << 3);
-  forwardHidden(x, n, d, theta0, m, f.a0, scale, kind, f.r0, f.slope0, f.hidden0);
+  let netBytes = networkWorkBytes(d, m);
+  forwardHidden(
+    x, n, d, theta0, m, f.a0, scale, kind, f.r0, f.slope0, f.hidden0, f.net, netBytes
+  );
   subtract(y, f.r0, f.r0, n);
   ntkGramTrained(x, n, d, f.slope0, f.hidden0, m, f.a0, scale, k0);
   if (nt > 0) {
-    forwardHidden(xt, nt, d, theta0, m, f.a0, scale, kind, f.f0t, f.slope0t, f.hidden0t);
+    forwardHidden(
+      xt, nt, d, theta0, m, f.a0, scale, kind, f.f0t, f.slope0t, f.hidden0t, f.net, netBytes
+    );
   }
 }
 
-/** Carves the record's scratch out of the work block (see `flowWorkBytes`). */
+/** Carves the record's scratch out of the work block, in `flowWorkBytes`'s order. */
 function carve(f: Flow, work: usize): void {
   let n = f.n;
+  let d = f.d;
   let m = f.m;
   let nm = <usize>n * <usize>m;
+  let md = <usize>m * <usize>d;
   let ntm = <usize>f.nt * <usize>m;
   let params = <usize>f.p;
   let p = work;
@@ -175,8 +194,9 @@ function carve(f: Flow, work: usize): void {
   f.kq = p; p += region(<usize>n);
   f.accQ = p; p += region(<usize>n);
   f.tmpQ = p; p += region(<usize>n);
-  f.value = p; p += region(<usize>m);
-  f.row = p; p += region(<usize>m);
+  f.net = p; p += region(networkWorkBytes(d, m) >> 3);
+  f.gt = p; p += region(md);
+  f.slopeTile = p; p += region(<usize>TILE_ROWS * <usize>m);
   f.kw = p; p += region(params);
   f.accW = p; p += region(params);
   f.tmpW = p; p += region(params);
@@ -209,80 +229,81 @@ function linearResidual(f: Flow, q: usize, out: usize): f64 {
 }
 
 /**
- * Both vector fields at once, in one pass over the rows of X:
- * outW = (1/n) Phi(W)^T (y - f_n(W)) and outQ = r0 - K0 q / n.
- * Returns ||y - f_n(W)||^2 + ||r0 - K0 q / n||^2, which is not finite once
- * either flow has blown up.
+ * One tile of the fused pass: for `rows` rows of X from row i0 and second layer a, the
+ * pre-activations (in the work block after W^T), the outputs and slopes (`tileOutputs`,
+ * which leaves sigma(Z) in place of the pre-activations), the residuals
+ * r_i = y_i - f(x_i; theta), and G^T += (c r_i x_i)^T S_i with c = scale / n, the rows
+ * of X scaled in the work block's last tile. With a trained second layer (`outA` not 0)
+ * also outA[j] += (c r_i) sigma(<w_j, x_i>), the rows in order. Returns sum r_i^2 over
+ * the tile.
  */
-function field(f: Flow, w: usize, q: usize, outW: usize, outQ: usize): f64 {
-  let n = f.n;
+function fieldTile(f: Flow, a: usize, outA: usize, i0: i32, rows: i32): f64 {
   let d = f.d;
   let m = f.m;
-  let c = f.scale / <f64>n;
+  let z = f.net + ((<usize>d * <usize>m) << 3);
+  let x = f.x + ((<usize>i0 * <usize>d) << 3);
+  let residual = f.r + (<usize>i0 << 3);
+  let scaled = scaledRowsOf(f.net, d, m);
+  let c = f.scale / <f64>f.n;
+  preactivations(x, rows, d, f.net, m, z);
+  tileOutputs(f.kind, z, rows, m, a, f.slopeTile, residual);
+
   let total: f64 = 0;
-  memory.fill(outW, 0, (<usize>m * <usize>d) << 3);
-  for (let i = 0; i < n; i++) {
-    let xi = f.x + ((<usize>i * <usize>d) << 3);
-    rowDots(xi, w, m, d, f.value);
-    activate(f.kind, f.value, f.value, f.row, m);
-    let ri = load<f64>(f.y + (<usize>i << 3)) - f.scale * pairedSum(f.a, f.value, m);
+  for (let r = 0; r < rows; r++) {
+    let p = residual + (<usize>r << 3);
+    let ri = load<f64>(f.y + (<usize>(i0 + r) << 3)) - f.scale * load<f64>(p);
+    store<f64>(p, ri);
     total += ri * ri;
-    let cr = c * ri;
-    for (let j = 0; j < m; j++) {
-      let off = <usize>j << 3;
-      let cj = cr * load<f64>(f.a + off) * load<f64>(f.row + off);
-      if (cj == 0) continue;
-      let gj = outW + ((<usize>j * <usize>d) << 3);
-      for (let k = 0; k < d; k++) {
-        let o = <usize>k << 3;
-        store<f64>(gj + o, load<f64>(gj + o) + cj * load<f64>(xi + o));
-      }
-    }
   }
-  return total + linearResidual(f, q, outQ);
+  scaleRows(x, rows, d, c, residual, scaled);
+  accumulateGradient(scaled, rows, d, f.slopeTile, m, f.gt);
+  if (outA) secondLayerGradient(z, rows, m, c, residual, outA);
+  return total;
 }
 
 /**
- * As `field` with a trained second layer: theta = (W, a) and
- * outTheta = (1/n) Phi(theta)^T (y - f_n(theta)), whose a-part is
- * (scale / n) sum_i r_i sigma(<w_j, x_i>).
+ * outA[j] += sum_r (c u[r]) H[r, j] for a tile of hidden outputs H (rows x M), the rows
+ * added in order, two units at a time on f64x2 lanes, then the last unit of an odd M.
  */
-function fieldTrained(f: Flow, theta: usize, q: usize, outTheta: usize, outQ: usize): f64 {
-  let n = f.n;
-  let d = f.d;
-  let m = f.m;
-  let md = <usize>m * <usize>d;
-  let a = theta + (md << 3);
-  let outA = outTheta + (md << 3);
-  let c = f.scale / <f64>n;
-  let total: f64 = 0;
-  memory.fill(outTheta, 0, <usize>f.p << 3);
-  for (let i = 0; i < n; i++) {
-    let xi = f.x + ((<usize>i * <usize>d) << 3);
-    rowDots(xi, theta, m, d, f.value);
-    activate(f.kind, f.value, f.value, f.row, m);
-    let ri = load<f64>(f.y + (<usize>i << 3)) - f.scale * pairedSum(a, f.value, m);
-    total += ri * ri;
-    let cr = c * ri;
-    for (let j = 0; j < m; j++) {
-      let off = <usize>j << 3;
-      store<f64>(outA + off, load<f64>(outA + off) + cr * load<f64>(f.value + off));
-      let cj = cr * load<f64>(a + off) * load<f64>(f.row + off);
-      if (cj == 0) continue;
-      let gj = outTheta + ((<usize>j * <usize>d) << 3);
-      for (let k = 0; k < d; k++) {
-        let o = <usize>k << 3;
-        store<f64>(gj + o, load<f64>(gj + o) + cj * load<f64>(xi + o));
-      }
+function secondLayerGradient(h: usize, rows: i32, m: i32, c: f64, u: usize, outA: usize): void {
+  for (let r = 0; r < rows; r++) {
+    let cr = c * load<f64>(u + (<usize>r << 3));
+    let factor = f64x2.splat(cr);
+    let hr = h + ((<usize>r * <usize>m) << 3);
+    let j = 0;
+    for (; j + 1 < m; j += 2) {
+      let o = <usize>j << 3;
+      v128.store(outA + o, f64x2.add(v128.load(outA + o), f64x2.mul(factor, v128.load(hr + o))));
+    }
+    if (j < m) {
+      let o = <usize>j << 3;
+      store<f64>(outA + o, load<f64>(outA + o) + cr * load<f64>(hr + o));
     }
   }
-  return total + linearResidual(f, q, outQ);
 }
 
-/** The vector field of the record's flow: `fieldTrained` or `field`. */
-// @ts-ignore: decorator
-@inline function vectorField(f: Flow, theta: usize, q: usize, outTheta: usize, outQ: usize): f64 {
-  return f.trained ? fieldTrained(f, theta, q, outTheta, outQ) : field(f, theta, q, outTheta, outQ);
+/**
+ * Both vector fields at once, in one pass over the rows of X, TILE_ROWS rows at a time:
+ * outTheta = (1/n) Phi(theta)^T (y - f_n(theta)) and outQ = r0 - K0 q / n. theta is W
+ * (M x d) with the record's fixed a, or with a trained second layer (W, a), the
+ * a-part of outTheta then being (scale / n) sum_i r_i sigma(<w_j, x_i>).
+ * Returns ||y - f_n(theta)||^2 + ||r0 - K0 q / n||^2, which is not finite once
+ * either flow has blown up.
+ */
+function field(f: Flow, theta: usize, q: usize, outTheta: usize, outQ: usize): f64 {
+  let n = f.n;
+  let md = <usize>f.m * <usize>f.d;
+  let a = f.trained ? theta + (md << 3) : f.a;
+  let outA = f.trained ? outTheta + (md << 3) : 0;
+  let total: f64 = 0;
+  transpose(theta, f.m, f.d, f.net);
+  memory.fill(f.gt, 0, md << 3);
+  if (outA) memory.fill(outA, 0, <usize>f.m << 3);
+  for (let i0 = 0; i0 < n; i0 += TILE_ROWS) {
+    total += fieldTile(f, a, outA, i0, min(TILE_ROWS, n - i0));
+  }
+  unpackGradient(f.gt, f.d, f.m, a, 1, outTheta);
+  return total + linearResidual(f, q, outQ);
 }
 
 /**
@@ -296,25 +317,25 @@ export function flowRk4(flow: usize, dt: f64, steps: i32): i32 {
   let n = f.n;
   let half = 0.5 * dt;
   for (let s = 0; s < steps; s++) {
-    if (!isFinite(vectorField(f, f.w, f.q, f.kw, f.kq))) return s;
+    if (!isFinite(field(f, f.w, f.q, f.kw, f.kq))) return s;
     memory.copy(f.accW, f.kw, <usize>p << 3);
     memory.copy(f.accQ, f.kq, <usize>n << 3);
     addScaled(f.w, half, f.kw, f.tmpW, p);
     addScaled(f.q, half, f.kq, f.tmpQ, n);
 
-    vectorField(f, f.tmpW, f.tmpQ, f.kw, f.kq);
+    field(f, f.tmpW, f.tmpQ, f.kw, f.kq);
     axpy(2, f.kw, f.accW, p);
     axpy(2, f.kq, f.accQ, n);
     addScaled(f.w, half, f.kw, f.tmpW, p);
     addScaled(f.q, half, f.kq, f.tmpQ, n);
 
-    vectorField(f, f.tmpW, f.tmpQ, f.kw, f.kq);
+    field(f, f.tmpW, f.tmpQ, f.kw, f.kq);
     axpy(2, f.kw, f.accW, p);
     axpy(2, f.kq, f.accQ, n);
     addScaled(f.w, dt, f.kw, f.tmpW, p);
     addScaled(f.q, dt, f.kq, f.tmpQ, n);
 
-    vectorField(f, f.tmpW, f.tmpQ, f.kw, f.kq);
+    field(f, f.tmpW, f.tmpQ, f.kw, f.kq);
     axpy(1, f.kw, f.accW, p);
     axpy(1, f.kq, f.accQ, n);
     axpy(dt / 6, f.accW, f.w, p);
@@ -328,7 +349,7 @@ export function flowEuler(flow: usize, dt: f64, steps: i32): i32 {
   let f = changetype<Flow>(flow);
   let p = f.p;
   for (let s = 0; s < steps; s++) {
-    if (!isFinite(vectorField(f, f.w, f.q, f.kw, f.kq))) return s;
+    if (!isFinite(field(f, f.w, f.q, f.kw, f.kq))) return s;
     axpy(dt, f.kw, f.w, p);
     axpy(dt, f.kq, f.q, f.n);
   }
@@ -343,7 +364,8 @@ export function flowEuler(flow: usize, dt: f64, steps: i32): i32 {
 export function flowLinearDisplacement(flow: usize): void {
   let f = changetype<Flow>(flow);
   let c = f.scale / <f64>f.n;
-  vjp(f.x, f.n, f.d, f.slope0, f.m, f.a0, c, f.q, f.v);
+  let netBytes = networkWorkBytes(f.d, f.m);
+  vjp(f.x, f.n, f.d, f.slope0, f.m, f.a0, c, f.q, f.v, f.net, netBytes);
   if (f.trained) {
     vjpSecondLayer(f.n, f.hidden0, f.m, c, f.q, f.v + ((<usize>f.m * <usize>f.d) << 3));
   }
@@ -379,10 +401,13 @@ export function flowMetrics(flow: usize, out: usize, kt: usize): void {
   let twoN = 2 * <f64>n;
   for (let i = 0; i < METRIC_COUNT; i++) store<f64>(out + (<usize>i << 3), NaN);
 
+  let netBytes = networkWorkBytes(f.d, f.m);
   if (f.trained) {
-    forwardHidden(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.hidden);
+    forwardHidden(
+      f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.hidden, f.net, netBytes
+    );
   } else {
-    forward(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.row);
+    forward(f.x, n, f.d, f.w, f.m, f.a, f.scale, f.kind, f.r, f.slope, f.net, netBytes);
   }
   subtract(f.y, f.r, f.r, n);
   store<f64>(out + (METRIC_RISK << 3), sumSquares(f.r, n) / twoN);
@@ -405,8 +430,8 @@ export function flowMetrics(flow: usize, out: usize, kt: usize): void {
 
   let nt = f.nt;
   if (nt > 0) {
-    forward(f.xt, nt, f.d, f.w, f.m, f.a, f.scale, f.kind, f.ft, 0, f.row);
-    jvp(f.xt, nt, f.d, f.slope0t, f.m, f.a0, f.scale, f.v, f.flt, f.row);
+    forward(f.xt, nt, f.d, f.w, f.m, f.a, f.scale, f.kind, f.ft, 0, f.net, netBytes);
+    jvp(f.xt, nt, f.d, f.slope0t, f.m, f.a0, f.scale, f.v, f.flt, f.net, netBytes);
     if (f.trained) {
       let va = f.v + ((<usize>f.m * <usize>f.d) << 3);
       jvpSecondLayer(nt, f.hidden0t, f.m, f.scale, va, f.flt);

@@ -2,9 +2,10 @@
  * Gram matrices of the empirical neural tangent kernel, and what the
  * integrators need to know of their spectrum.
  */
-import { sigmaPrime } from "./activations";
-import { rowDots } from "./network";
-import { dot } from "./vector";
+import { activate } from "./activations";
+import { gramUpper } from "./matmul";
+import { TILE_ROWS, checkWork, preactivations, transpose } from "./network";
+import { dot, subtract } from "./vector";
 
 // @ts-ignore: decorator
 @inline function row(base: usize, i: i32, width: i32): usize {
@@ -14,19 +15,23 @@ import { dot } from "./vector";
 /**
  * K = Phi Phi^T (n x n) through the Hadamard identity
  *   K[i, l] = scale^2 <S_i, S_l> <x_i, x_l>,
- * valid because every a_j is +1 or -1. Computes the upper triangle and
- * mirrors it, so K is exactly symmetric. Cost: n^2 (M + d) / 2.
+ * valid because every a_j is +1 or -1. The Gram matrix S S^T comes from the blocked
+ * SIMD product (`gramUpper`: its upper triangle only, written into K), then each entry
+ * of the upper triangle is multiplied by scale^2 <x_i, x_l> and mirrored, so K is
+ * exactly symmetric. No scratch beyond the packing regions of matmul.ts.
+ * Cost: n^2 (M + d) / 2.
  */
 export function ntkGram(
   x: usize, n: i32, d: i32, slope: usize, m: i32, scale: f64, k: usize
 ): void {
+  gramUpper(n, m, slope, m, k, n);
   let s2 = scale * scale;
   for (let i = 0; i < n; i++) {
-    let si = row(slope, i, m);
     let xi = row(x, i, d);
     for (let l = i; l < n; l++) {
-      let v = s2 * dot(si, row(slope, l, m), m) * dot(xi, row(x, l, d), d);
-      store<f64>(k + ((<usize>i * <usize>n + <usize>l) << 3), v);
+      let p = k + ((<usize>i * <usize>n + <usize>l) << 3);
+      let v = s2 * load<f64>(p) * dot(xi, row(x, l, d), d);
+      store<f64>(p, v);
       store<f64>(k + ((<usize>l * <usize>n + <usize>i) << 3), v);
     }
   }
@@ -108,21 +113,28 @@ export function lambdaMax(k: usize, n: i32, maxIters: i32, tol: f64, v: usize, k
  * The change of the slope matrix between two weight matrices,
  *   delta[i, j] = sigma'(<w_j, x_i>) - sigma'(<w0_j, x_i>)   (n x M),
  * so that Phi(W) - Phi(W0) = scale a_j delta[i, j] x_ik, and `ntkGram` of
- * delta is (Phi(W) - Phi(W0)) (Phi(W) - Phi(W0))^T. `work` is scratch for M
- * doubles. Cost: 2 n M d.
+ * delta is (Phi(W) - Phi(W0)) (Phi(W) - Phi(W0))^T. The pre-activations come from the
+ * network kernels' tiles (`preactivations`, W^T and then W0^T in the work block): those at
+ * W straight into delta, those at W0 a tile of TILE_ROWS rows at a time after W0^T; the
+ * slopes equal `sigmaPrime`'s to the bit. `work` is scratch of `workBytes` >=
+ * `networkWorkBytes(d, M)` bytes (aborts otherwise). Cost: 4 n M d.
  */
 export function slopeChange(
-  x: usize, n: i32, d: i32, w0: usize, w: usize, m: i32, kind: i32, delta: usize, work: usize
+  x: usize, n: i32, d: i32, w0: usize, w: usize, m: i32, kind: i32, delta: usize,
+  work: usize, workBytes: usize
 ): void {
-  for (let i = 0; i < n; i++) {
-    let xi = row(x, i, d);
-    let out = row(delta, i, m);
-    rowDots(xi, w, m, d, out);
-    rowDots(xi, w0, m, d, work);
-    for (let j = 0; j < m; j++) {
-      let p = out + (<usize>j << 3);
-      let z0 = load<f64>(work + (<usize>j << 3));
-      store<f64>(p, sigmaPrime(kind, load<f64>(p)) - sigmaPrime(kind, z0));
-    }
+  checkWork(workBytes, d, m);
+  let wt = work;
+  let z = row(work, d, m);
+  transpose(w, m, d, wt);
+  preactivations(x, n, d, wt, m, delta);
+  activate(kind, delta, 0, delta, n * m);
+  transpose(w0, m, d, wt);
+  for (let i0 = 0; i0 < n; i0 += TILE_ROWS) {
+    let rows = min(TILE_ROWS, n - i0);
+    let out = row(delta, i0, m);
+    preactivations(row(x, i0, d), rows, d, wt, m, z);
+    activate(kind, z, 0, z, rows * m);
+    subtract(out, z, out, rows * m);
   }
 }

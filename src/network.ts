@@ -119,10 +119,14 @@ function parameterShape(net: Network): string {
   return net.trainSecondLayer ? `P = M d + M = ${md + net.width}` : `M d = ${md}`;
 }
 
+/** The pointers `withSlopes` hands to its body. */
 interface Slopes {
   x: number; w: number; a: number; slope: number; f: number; n: number;
   /** sigma(X W^T) (n x M) when the second layer is trained, else 0. */
   hidden: number;
+  /** Scratch for the network kernels, `workBytes` = `networkWorkBytes(d, M)` bytes. */
+  work: number;
+  workBytes: number;
 }
 
 /**
@@ -141,15 +145,18 @@ function withSlopes<T>(
     const slope = mem.alloc(n * net.width);
     const f = mem.alloc(n);
     const kind = activationCode(net.activation);
+    const workBytes = engine.k.networkWorkBytes(net.d, net.width);
+    const work = mem.allocBytes(workBytes);
     let hidden = 0;
     if (net.trainSecondLayer) {
       hidden = mem.alloc(n * net.width);
-      engine.k.forwardHidden(x, n, net.d, w, net.width, a, scale, kind, f, slope, hidden);
+      engine.k.forwardHidden(
+        x, n, net.d, w, net.width, a, scale, kind, f, slope, hidden, work, workBytes,
+      );
     } else {
-      const work = mem.alloc(net.width);
-      engine.k.forward(x, n, net.d, w, net.width, a, scale, kind, f, slope, work);
+      engine.k.forward(x, n, net.d, w, net.width, a, scale, kind, f, slope, work, workBytes);
     }
-    return body(mem, { x, w, a, slope, f, n, hidden });
+    return body(mem, { x, w, a, slope, f, n, hidden, work, workBytes });
   });
 }
 
@@ -178,7 +185,7 @@ export function riskGradient(
     const g = mem.alloc(parameterCount(net));
     const c = -outputScale(net) / p.n;
     engine.k.addScaled(u, -1, p.f, u, p.n);
-    engine.k.vjp(p.x, p.n, net.d, p.slope, net.width, p.a, c, u, g);
+    engine.k.vjp(p.x, p.n, net.d, p.slope, net.width, p.a, c, u, g, p.work, p.workBytes);
     if (net.trainSecondLayer) {
       engine.k.vjpSecondLayer(p.n, p.hidden, net.width, c, u, g + 8 * net.width * net.d);
     }
@@ -198,9 +205,10 @@ export function jvp(engine: Engine, net: Network, X: Float64Array, V: Float64Arr
     }
     const v = mem.allocFrom(V);
     const u = mem.alloc(p.n);
-    const work = mem.alloc(net.width);
     const scale = outputScale(net);
-    engine.k.jvp(p.x, p.n, net.d, p.slope, net.width, p.a, scale, v, u, work);
+    engine.k.jvp(
+      p.x, p.n, net.d, p.slope, net.width, p.a, scale, v, u, p.work, p.workBytes,
+    );
     if (net.trainSecondLayer) {
       engine.k.jvpSecondLayer(p.n, p.hidden, net.width, scale, v + 8 * net.width * net.d, u);
     }
@@ -220,7 +228,9 @@ export function vjp(engine: Engine, net: Network, X: Float64Array, u: Float64Arr
     const uu = mem.allocFrom(u);
     const g = mem.alloc(parameterCount(net));
     const scale = outputScale(net);
-    engine.k.vjp(p.x, p.n, net.d, p.slope, net.width, p.a, scale, uu, g);
+    engine.k.vjp(
+      p.x, p.n, net.d, p.slope, net.width, p.a, scale, uu, g, p.work, p.workBytes,
+    );
     if (net.trainSecondLayer) {
       engine.k.vjpSecondLayer(p.n, p.hidden, net.width, scale, uu, g + 8 * net.width * net.d);
     }

@@ -471,18 +471,30 @@ function resolveFlow(value: unknown): ResolvedSpec['flow'] {
   };
 }
 
+/** Rows of X the kernels hold intermediates for at once (TILE_ROWS in assembly/network.ts). */
+const TILE_ROWS = 16;
+
 /**
- * Bytes of wasm memory a run of these sizes needs, roughly; wasm32 addresses 4 GiB. Training
- * the second layer adds the hidden outputs sigma(X W^T) at W0 and at W_t (n x M each), those
- * of the test set at W0 (nt x M), and the M second-layer entries of each parameter buffer;
- * the theorem check adds an n x M slope change and three n x n matrices.
+ * Doubles of the kernels' static regions: gemm's packed operands (64 x 256 and 256 x 512) and
+ * its 4 x 4 edge tile (assembly/matmul.ts).
+ */
+const STATIC_DOUBLES = 64 * 256 + 256 * 512 + 16;
+
+/**
+ * Bytes of wasm memory a run of these sizes needs, roughly; wasm32 addresses 4 GiB. The fused
+ * pass adds W^T and G^T (M x d each), a tile of TILE_ROWS rows of pre-activations, slopes and
+ * scaled inputs (TILE_ROWS (2 M + d) doubles), and the kernels' static packing regions.
+ * Training the second layer adds the hidden outputs sigma(X W^T) at W0 and at W_t (n x M
+ * each), those of the test set at W0 (nt x M), and the M second-layer entries of each
+ * parameter buffer; the theorem check adds an n x M slope change and three n x n matrices.
  */
 export function memoryEstimate(
   n: number, d: number, m: number, nt: number, trainSecondLayer = false, theory = false,
 ): number {
   const flow = 2 * n * m + n * d + 8 * m * d + nt * m + nt * d + 2 * n * n + 8 * n + 4 * nt;
+  const fused = 2 * m * d + TILE_ROWS * (2 * m + d) + STATIC_DOUBLES;
   const secondLayer = trainSecondLayer ? 2 * n * m + nt * m + 8 * m : 0;
-  return 8 * (flow + secondLayer + (theory ? n * m + 3 * n * n : 0));
+  return 8 * (flow + fused + secondLayer + (theory ? n * m + 3 * n * n : 0));
 }
 
 const MEMORY_LIMIT = 3.5 * 2 ** 30;
@@ -490,16 +502,28 @@ const MEMORY_LIMIT = 3.5 * 2 ** 30;
 /** The kernels' allocator hands out blocks of at most 1 GiB (less its bookkeeping). */
 const BLOCK_LIMIT = 2 ** 30 - 2 ** 16;
 
+/** Doubles rounded up to an even count, as the kernels carve their scratch regions. */
+function region(count: number): number {
+  return count + (count % 2);
+}
+
 /**
- * The largest single block a run allocates, in bytes: the flow's scratch
- * block (2 n M + n_test M + 3 M d + ... doubles, and 2 n M + n_test M more
- * when the second layer is trained), an n x n kernel, or an input matrix.
+ * The largest single block a run allocates, in bytes: the flow's scratch block, an n x n
+ * kernel, or an input matrix. The scratch block is counted region by region exactly as
+ * `flowWorkBytes` in assembly/integrators.ts carves it: the slopes at W0 and W (n x M each),
+ * six n-vectors, the network kernels' work block ((d + TILE_ROWS) M + TILE_ROWS d), G^T
+ * (M x d), a tile of slopes (TILE_ROWS x M), three parameter buffers (P = M d, or M d + M
+ * with a trained second layer), the test set's slopes (n_test x M) and three n_test-vectors,
+ * and with a trained second layer the hidden outputs (2 n M + n_test M).
  */
 export function largestBlock(
   n: number, d: number, m: number, nt: number, trainSecondLayer = false,
 ): number {
-  const hidden = trainSecondLayer ? 2 * n * m + nt * m + 3 * m : 0;
-  const scratch = 2 * n * m + nt * m + 3 * m * d + 7 * n + 2 * m + 3 * nt + hidden;
+  const p = m * d + (trainSecondLayer ? m : 0);
+  const network = (d + TILE_ROWS) * m + TILE_ROWS * d;
+  const hidden = trainSecondLayer ? 2 * region(n * m) + region(nt * m) : 0;
+  const scratch = 2 * region(n * m) + 6 * region(n) + region(network) + region(m * d) +
+    region(TILE_ROWS * m) + 3 * region(p) + region(nt * m) + 3 * region(nt) + hidden;
   return 8 * Math.max(scratch, n * n, n * d, nt * d);
 }
 

@@ -184,8 +184,11 @@ export function lipschitzLowerBound(
     const w = mem.allocFrom(W);
     const delta = mem.alloc(n * M);
     const gram = mem.alloc(n * n);
-    const work = mem.alloc(Math.max(M, 2 * n));
-    engine.k.slopeChange(x, n, d, w0, w, M, activationCode(net.activation), delta, work);
+    const workBytes = engine.k.networkWorkBytes(d, M);
+    const work = mem.alloc(Math.max(Math.ceil(workBytes / 8), 2 * n));
+    engine.k.slopeChange(
+      x, n, d, w0, w, M, activationCode(net.activation), delta, work, workBytes,
+    );
     engine.k.ntkGram(x, n, d, delta, M, outputScale(net), gram);
     return engine.k.lambdaMax(gram, n, 1000, 1e-12, work, work + 8 * n);
   });

@@ -40,24 +40,29 @@ export interface KernelExports {
   ): void;
   dot(x: Pointer, y: Pointer, count: number): number;
   addScaled(x: Pointer, s: number, y: Pointer, out: Pointer, count: number): void;
+  /**
+   * Bytes of the `work` block forward, forwardHidden, jvp, vjp and slopeChange need; they
+   * abort if given less.
+   */
+  networkWorkBytes(d: number, m: number): number;
   forward(
     x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
-    kind: number, f: Pointer, slope: Pointer, work: Pointer,
+    kind: number, f: Pointer, slope: Pointer, work: Pointer, workBytes: number,
   ): void;
   forwardHidden(
     x: Pointer, n: number, d: number, w: Pointer, m: number, a: Pointer, scale: number,
-    kind: number, f: Pointer, slope: Pointer, hidden: Pointer,
+    kind: number, f: Pointer, slope: Pointer, hidden: Pointer, work: Pointer, workBytes: number,
   ): void;
   jvp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
-    v: Pointer, u: Pointer, work: Pointer,
+    v: Pointer, u: Pointer, work: Pointer, workBytes: number,
   ): void;
   jvpSecondLayer(
     n: number, hidden: Pointer, m: number, scale: number, b: Pointer, u: Pointer,
   ): void;
   vjp(
     x: Pointer, n: number, d: number, slope: Pointer, m: number, a: Pointer, scale: number,
-    u: Pointer, g: Pointer,
+    u: Pointer, g: Pointer, work: Pointer, workBytes: number,
   ): void;
   vjpSecondLayer(
     n: number, hidden: Pointer, m: number, scale: number, u: Pointer, ga: Pointer,
@@ -91,7 +96,7 @@ export interface KernelExports {
   ): void;
   slopeChange(
     x: Pointer, n: number, d: number, w0: Pointer, w: Pointer, m: number, kind: number,
-    delta: Pointer, work: Pointer,
+    delta: Pointer, work: Pointer, workBytes: number,
   ): void;
   symmetricEigen(a: Pointer, n: number, values: Pointer, vectors: Pointer, work: Pointer): number;
   flowBytes(): number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/index.js';
-import { GEMM, expectClose } from './tolerance.js';
+import { GEMM, expectClose, relativeToLargest } from './tolerance.js';
 
 /** A small deterministic pseudo-random matrix, independent of the kernels' generator. */
 function matrix(rows: number, cols: number, salt: number): Float64Array {
@@ -66,4 +66,36 @@ describe('gemm', () => {
     });
     expect(Array.from(got)).toEqual([3, 4, 6, 8]);
   });
+
+  // The blocked product packs 256-deep, 64-row and 512-column blocks into 4 x 4 tiles: these
+  // sizes cross every block and tile edge, with leading dimensions wider than the matrices.
+  for (const [transA, transB] of cases) {
+    it(`matches the triple loop across block edges with transA=${transA}, transB=${transB}`,
+      async () => {
+        const engine = await createEngine();
+        const [m, n, k, pad] = [67, 530, 300, 3];
+        const A = matrix(m, k, 4);
+        const B = matrix(k, n, 5);
+        const C = matrix(m, n, 6);
+        const expected = reference(transA, transB, m, n, k, -0.75, A, B, 0.5, C);
+        const [rowsA, colsA] = transA ? [k, m] : [m, k];
+        const [rowsB, colsB] = transB ? [n, k] : [k, n];
+        const padded = (M: Float64Array, rows: number, cols: number) => Float64Array.from(
+          { length: rows * (cols + pad) }, (_, i) => {
+            const [r, c] = [Math.floor(i / (cols + pad)), i % (cols + pad)];
+            return c < cols ? M[r * cols + c] : NaN;
+          });
+        const got = engine.scope((mem) => {
+          const c = mem.allocFrom(padded(C, m, n));
+          engine.k.gemm(
+            Number(transA), Number(transB), m, n, k, -0.75,
+            mem.allocFrom(padded(A, rowsA, colsA)), colsA + pad,
+            mem.allocFrom(padded(B, rowsB, colsB)), colsB + pad, 0.5, c, n + pad,
+          );
+          const out = engine.read(c, m * (n + pad));
+          return out.filter((_, i) => i % (n + pad) < n);
+        });
+        expectClose(got, expected, relativeToLargest(GEMM, expected), 'C');
+      });
+  }
 });

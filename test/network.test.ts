@@ -223,3 +223,38 @@ describe('symmetric initialisation', () => {
     );
   });
 });
+
+describe('the tiled kernels', () => {
+  // The kernels take 16 rows of X at a time, 4 rows by 4 units in a register tile and 4, 2 or
+  // 1 inputs of the gradient at a time: 37 rows, 23 units and 7 inputs cross every edge.
+  const [rows, units, inputs] = [37, 23, 7];
+
+  it.each(ACTIVATIONS)('match the test\'s formulas for forward, jvp and vjp for %s', (act) => {
+    const rng = new TestRandom(11);
+    const net = makeNetwork(act, rng.gaussians(units * inputs), rng.signs(units), inputs, ALPHA);
+    const X = rng.sphere(rows, inputs);
+    const v = rng.gaussians(units * inputs);
+    const u = rng.gaussians(rows);
+    const phi = jacobianRef(net, X);
+    const f = forwardRef(net, X);
+    const phiV = matVec(phi, rows, units * inputs, v);
+    const phiTu = matTVec(phi, rows, units * inputs, u);
+    expectClose(forward(engine, net, X), f, relativeToLargest(ROUNDOFF, f), 'f');
+    expectClose(jvp(engine, net, X, v), phiV, relativeToLargest(ROUNDOFF, phiV), 'Phi v');
+    expectClose(vjp(engine, net, X, u), phiTu, relativeToLargest(ROUNDOFF, phiTu), 'Phi^T u');
+  });
+
+  it('give K = Phi Phi^T, exactly symmetric, across the blocks of the Gram product', () => {
+    // S S^T is formed in 64-row, 256-deep blocks of 4 x 4 tiles, upper triangle only.
+    const [n, M, d] = [70, 260, 3];
+    const rng = new TestRandom(12);
+    const net = makeNetwork('tanh', rng.gaussians(M * d), rng.signs(M), d, ALPHA);
+    const X = rng.sphere(n, d);
+    const expected = gram(jacobianRef(net, X), n, M * d);
+    const K = ntk(engine, net, X);
+    expectClose(K, expected, relativeToLargest(ROUNDOFF, expected), 'K');
+    for (let i = 0; i < n; i++) {
+      for (let l = 0; l < i; l++) expect(K[i * n + l]).toBe(K[l * n + i]);
+    }
+  });
+});
