@@ -15,8 +15,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelsSha256, simulate } from '../src/index.js';
+import { kernelsSha256, simulate, sweep } from '../src/index.js';
 import { launchChromium, serve, skipBrowserTests, type Browser } from './browser.js';
+import { POOL_ALPHAS, sweepBits } from './fixtures/consumer/pool-probe.js';
 import { PROBE_SPEC } from './fixtures/consumer/spec.js';
 
 const run = promisify(execFile);
@@ -81,6 +82,11 @@ async function expectedProbe(): Promise<unknown> {
   return { kernels: kernelsSha256, result: JSON.parse(text) };
 }
 
+/** This process's sequential sweep of the probe spec, in the pool probes' format. */
+async function expectedSweep(): Promise<string> {
+  return sweepBits(await sweep(PROBE_SPEC, POOL_ALPHAS));
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'lazy-regime-package-'));
   packStarted = Date.now() - 1000;
@@ -112,7 +118,8 @@ describe('npm pack', () => {
     const files = listing.trim().split('\n').map((line) => line.replace(/^package\//, ''));
     for (const file of [
       'package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cost.d.ts',
-      'dist/generated/wasm.js', 'dist/cli.js',
+      'dist/generated/wasm.js', 'dist/cli.js', 'dist/node/pool.js', 'dist/node/worker.js',
+      'dist/web/pool.js', 'dist/web/worker.js',
     ]) {
       expect(files, file).toContain(file);
     }
@@ -123,6 +130,15 @@ describe('npm pack', () => {
   it('installs in a fresh folder and runs a seeded simulation by import, bit for bit', async () => {
     const output = await sh('node', ['node-entry.js'], consumer);
     expect(JSON.parse(output)).toEqual(await expectedProbe());
+  });
+
+  it('sweeps on worker threads of the installed package, bit for bit, and exits', async () => {
+    const { stdout } = await run('node', ['pool-node.js'], {
+      cwd: consumer, env: cleanEnv(), timeout: 60_000,
+    });
+    const output = JSON.parse(stdout);
+    expect(output.live).toBe(1);
+    expect(output.sweep).toBe(await expectedSweep());
   });
 
   it("type-checks a strict consumer's TypeScript, nodenext and bundler resolution", async () => {
@@ -223,6 +239,19 @@ describe('bundlers, with nothing to configure', () => {
       const { page, worker } = await runPage(outDir);
       expect(page).toEqual(expected);
       expect(worker).toEqual(expected);
+    });
+
+    it('Vite bundles the Web Worker pool; a pooled sweep gives the same bits', async () => {
+      const { build } = await import('vite');
+      const outDir = join(consumer, 'out-vite-pool');
+      await build({
+        root: consumer, configFile: false, logLevel: 'silent',
+        build: {
+          outDir, emptyOutDir: true, rollupOptions: { input: join(consumer, 'pool.html') },
+        },
+      });
+      const { pool } = await runPage(outDir, 'pool.html', ['pool']);
+      expect(pool).toEqual({ live: 2, closed: 0, sweep: await expectedSweep() });
     });
   });
 });
