@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
 
@@ -23,7 +23,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'lazy-regime-pool-worker-'));
   const outfile = join(dir, 'worker.mjs');
   await build({
-    entryPoints: [new URL('../src/node/worker.ts', import.meta.url).pathname],
+    entryPoints: [fileURLToPath(new URL('../src/node/worker.ts', import.meta.url))],
     outfile,
     bundle: true,
     platform: 'node',
