@@ -21,6 +21,13 @@ export type { ToyOptions, ToyResult } from './toy.js';
 export { sweep, logLogSlope, DEFAULT_ALPHAS, SLOPE_FIGURES } from './sweep.js';
 export type { SweepResult, SweepRow, SweepOptions, SlopeFigure } from './sweep.js';
 export {
+  WorkerPool, pooledSweep, serveRun, serializeError, deserializeError,
+} from './pool.js';
+export type {
+  Runner, RunRequest, RunReply, SerializedError, PoolWorker, PoolWorkerEvents, SpawnWorker,
+  PooledSweepOptions,
+} from './pool.js';
+export {
   resolveSpec, memoryEstimate, SpecError, SizeError, DEFAULT_SPEC, ACTIVATIONS, TARGETS, SCALINGS,
 } from './spec.js';
 export type {

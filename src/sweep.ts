@@ -13,6 +13,7 @@ import {
   FIGURES, simulate, type SimulateOptions, type SimulationResult,
 } from './simulate.js';
 import { createEngine, type Engine } from './wasm.js';
+import type { Runner } from './pool.js';
 
 /** The default alphas: 1, 2, 4, ..., 64. */
 export const DEFAULT_ALPHAS = [1, 2, 4, 8, 16, 32, 64];
@@ -32,8 +33,16 @@ export interface SweepResult {
 }
 
 export interface SweepOptions extends SimulateOptions {
-  /** Called when each alpha's run is done. */
+  /** Called when each alpha's run is done, in the order of the alphas. */
   onRun?: (alpha: number, result: SimulationResult) => void;
+  /**
+   * Runs each alpha's simulation. Without it, `simulate` runs the alphas one
+   * after another in this thread. With it (a worker pool's `run`, say), every
+   * alpha is handed to the runner at once and the runner decides how many
+   * run together; rows, runs and onRun stay in the order of the alphas, and
+   * checkpoints of runs in flight together reach onCheckpoint interleaved.
+   */
+  runner?: Runner;
 }
 
 /**
@@ -66,11 +75,13 @@ export function logLogSlope(
 }
 
 /**
- * Runs `spec` at every alpha of `alphas` (spec.model.alpha is replaced) one
- * after another. A given spec.flow.dt is the step at alpha = 1 and is scaled
+ * Runs `spec` at every alpha of `alphas` (spec.model.alpha is replaced), one
+ * after another, or through `options.runner` (such as a worker pool's `run`)
+ * all at once. A given spec.flow.dt is the step at alpha = 1 and is scaled
  * by 1 / alpha^2 (K_0 grows like alpha^2), so that every alpha covers the same
  * linearised progress alpha^2 t in the same number of steps; the default step
- * scales that way by itself. An error names the alpha it happened at.
+ * scales that way by itself. An error names the alpha it happened at; with a
+ * runner it is the error of the first alpha in order that failed, as without.
  */
 export async function sweep(
   spec: Spec, alphas: readonly number[] = DEFAULT_ALPHAS, options: SweepOptions = {},
@@ -81,17 +92,23 @@ export async function sweep(
     );
   }
   alphas.forEach((alpha, i) => positive(alpha, `alphas[${i}]`, undefined));
+  if (options.runner !== undefined && typeof options.runner !== 'function') {
+    throw new SpecError(
+      'options.runner', `options.runner must be a function; got ${shown(options.runner)}`,
+    );
+  }
+  const dt = spec.flow?.dt;
+  const runSpecs = alphas.map((alpha): Spec => ({
+    ...spec,
+    model: { ...spec.model, alpha },
+    flow: { ...spec.flow, dt: dt === undefined ? undefined : dt / (alpha * alpha) },
+  }));
+  const pending = options.runner === undefined ? null : dispatch(options.runner, runSpecs, options);
   const runs: SimulationResult[] = [];
-  for (const alpha of alphas) {
-    const dt = spec.flow?.dt;
-    const runSpec: Spec = {
-      ...spec,
-      model: { ...spec.model, alpha },
-      flow: { ...spec.flow, dt: dt === undefined ? undefined : dt / (alpha * alpha) },
-    };
+  for (const [i, alpha] of alphas.entries()) {
     let result: SimulationResult;
     try {
-      result = await simulate(runSpec, options);
+      result = await (pending ? pending[i] : simulate(runSpecs[i], options));
     } catch (error) {
       if (error instanceof Error) {
         const scaled = dt === undefined ? '' : ` (spec.flow.dt = ${dt} scaled by 1 / alpha^2)`;
@@ -112,4 +129,22 @@ export async function sweep(
     SLOPE_FIGURES.map((key) => [key, logLogSlope(engine, alphas, rows.map((row) => row[key]))]),
   ) as Record<SlopeFigure, number | null>;
   return { rows, slopes, runs };
+}
+
+/**
+ * Hands every spec to `runner` at once. A rejection is marked as handled
+ * here and rethrown where the sweep awaits that run, so the runs after the
+ * first failure in order can fail too without an unhandled rejection.
+ */
+function dispatch(
+  runner: Runner, specs: Spec[], options: SimulateOptions,
+): Promise<SimulationResult>[] {
+  const simulateOptions: SimulateOptions = options.onCheckpoint === undefined
+    ? {}
+    : { onCheckpoint: options.onCheckpoint };
+  return specs.map((spec) => {
+    const run = new Promise<SimulationResult>((resolve) => resolve(runner(spec, simulateOptions)));
+    run.catch(() => undefined);
+    return run;
+  });
 }

@@ -20,15 +20,29 @@ function importGraph(file: string, seen = new Map<string, string[]>()): Map<stri
   return seen;
 }
 
+/** The Node built-ins that `entry` reaches through its imports, as "file imports module". */
+function nodeImports(entry: string): { offending: string[]; files: number } {
+  const graph = importGraph(join(src, entry));
+  const offending = [...graph].flatMap(([file, specifiers]) =>
+    specifiers
+      .filter((s) => s.startsWith('node:') || ['fs', 'path', 'url', 'os'].includes(s))
+      .map((s) => `${file.slice(src.length + 1)} imports ${s}`));
+  return { offending, files: graph.size };
+}
+
 describe('the browser path', () => {
   it('imports no Node built-in module from the package entry point', () => {
-    const graph = importGraph(join(src, 'index.ts'));
-    const offending = [...graph].flatMap(([file, specifiers]) =>
-      specifiers
-        .filter((s) => s.startsWith('node:') || ['fs', 'path', 'url', 'os'].includes(s))
-        .map((s) => `${file.slice(src.length + 1)} imports ${s}`));
+    const { offending, files } = nodeImports('index.ts');
     expect(offending).toEqual([]);
-    expect(graph.size).toBeGreaterThan(5);
+    expect(files).toBeGreaterThan(5);
+  });
+
+  it('imports no Node built-in module from the Web Worker pool or its worker entry', () => {
+    for (const entry of ['web/pool.ts', 'web/worker.ts']) {
+      const { offending, files } = nodeImports(entry);
+      expect(offending, entry).toEqual([]);
+      expect(files, entry).toBeGreaterThan(5);
+    }
   });
 
   it('loads the kernels from embedded bytes, not from a file or URL', () => {

@@ -15,8 +15,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelsSha256, simulate } from '../src/index.js';
+import { kernelsSha256, simulate, sweep } from '../src/index.js';
 import { launchChromium, serve, skipBrowserTests, type Browser } from './browser.js';
+import { POOL_ALPHAS, sweepBits } from './fixtures/consumer/pool-probe.js';
 import { PROBE_SPEC } from './fixtures/consumer/spec.js';
 
 const run = promisify(execFile);
@@ -56,15 +57,17 @@ function float64Hex(value: number): string {
 
 /**
  * Type-checks `file` in the consumer folder: strict, the package's own
- * declarations checked too (no skipLibCheck), the ES2022 library alone (no DOM),
- * no @types packages.
+ * declarations checked too (no skipLibCheck), the given libraries (ES2022 and
+ * DOM by default: the web pool's types name Worker), no @types packages.
  */
-async function typecheck(file: string, module: string, moduleResolution: string): Promise<void> {
+async function typecheck(
+  file: string, module: string, moduleResolution: string, lib = ['es2022', 'dom'],
+): Promise<void> {
   const config = join(consumer, `tsconfig.${moduleResolution}.${file}.json`);
   writeFileSync(config, JSON.stringify({
     compilerOptions: {
       strict: true, noEmit: true, skipLibCheck: false, target: 'es2022',
-      lib: ['es2022'], types: [], module, moduleResolution,
+      lib, types: [], module, moduleResolution,
     },
     files: [file],
   }));
@@ -79,6 +82,11 @@ async function expectedProbe(): Promise<unknown> {
     { ...result, meta }, (_, v) => (typeof v === 'number' ? float64Hex(v) : v),
   );
   return { kernels: kernelsSha256, result: JSON.parse(text) };
+}
+
+/** This process's sequential sweep of the probe spec, in the pool probes' format. */
+async function expectedSweep(): Promise<string> {
+  return sweepBits(await sweep(PROBE_SPEC, POOL_ALPHAS));
 }
 
 beforeAll(async () => {
@@ -112,7 +120,8 @@ describe('npm pack', () => {
     const files = listing.trim().split('\n').map((line) => line.replace(/^package\//, ''));
     for (const file of [
       'package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cost.d.ts',
-      'dist/generated/wasm.js', 'dist/cli.js',
+      'dist/generated/wasm.js', 'dist/cli.js', 'dist/node/pool.js', 'dist/node/worker.js',
+      'dist/web/pool.js', 'dist/web/worker.js',
     ]) {
       expect(files, file).toContain(file);
     }
@@ -125,9 +134,22 @@ describe('npm pack', () => {
     expect(JSON.parse(output)).toEqual(await expectedProbe());
   });
 
+  it('sweeps on worker threads of the installed package, bit for bit, and exits', async () => {
+    const { stdout } = await run('node', ['pool-node.js'], {
+      cwd: consumer, env: cleanEnv(), timeout: 60_000,
+    });
+    const output = JSON.parse(stdout);
+    expect(output.live).toBe(1);
+    expect(output.sweep).toBe(await expectedSweep());
+  });
+
   it("type-checks a strict consumer's TypeScript, nodenext and bundler resolution", async () => {
     await typecheck('consumer.ts', 'nodenext', 'nodenext');
     await typecheck('consumer.ts', 'esnext', 'bundler');
+  });
+
+  it('needs no DOM library for the main entry', async () => {
+    await typecheck('core.ts', 'nodenext', 'nodenext', ['es2022']);
   });
 
   it("rejects a consumer's type error with the field's type in the message", async () => {
@@ -223,6 +245,19 @@ describe('bundlers, with nothing to configure', () => {
       const { page, worker } = await runPage(outDir);
       expect(page).toEqual(expected);
       expect(worker).toEqual(expected);
+    });
+
+    it('Vite bundles the Web Worker pool; a pooled sweep gives the same bits', async () => {
+      const { build } = await import('vite');
+      const outDir = join(consumer, 'out-vite-pool');
+      await build({
+        root: consumer, configFile: false, logLevel: 'silent',
+        build: {
+          outDir, emptyOutDir: true, rollupOptions: { input: join(consumer, 'pool.html') },
+        },
+      });
+      const { pool } = await runPage(outDir, 'pool.html', ['pool']);
+      expect(pool).toEqual({ live: 2, closed: 0, sweep: await expectedSweep() });
     });
   });
 });

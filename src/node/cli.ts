@@ -10,6 +10,7 @@ import {
   accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync,
   writeFileSync,
 } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulate, type SimulationResult } from '../simulate.js';
@@ -17,8 +18,9 @@ import { explainTheory } from '../theory.js';
 import {
   DEFAULT_SPEC, SCALINGS, SpecError, resolveSpec, type Scaling, type Spec,
 } from '../spec.js';
-import { DEFAULT_ALPHAS, SLOPE_FIGURES, sweep, type SweepResult, type SweepRow } from '../sweep.js';
+import { DEFAULT_ALPHAS, SLOPE_FIGURES, type SweepResult, type SweepRow } from '../sweep.js';
 import { DataError, loadDataFile, loadMnist } from './datafile.js';
+import { parallelSweep } from './pool.js';
 import { packageVersion } from '../wasm.js';
 import {
   DEFAULT_WIDTH_SEEDS, DEFAULT_WIDTHS, widthSweep, type WidthSweepOptions, type WidthSweepResult,
@@ -50,6 +52,8 @@ sweep options:
   --scaling NAME       'lazy' (output scale alpha / sqrt(M), default) or 'mean-field' (alpha / M)
   --train-second-layer train the second layer a along with the first-layer weights
   --steps N            integration steps per alpha
+  --workers N          worker threads running alphas at once, at most one per alpha;
+                       default the cores available (${availableParallelism()} here); 1: no threads
   -o, --out PREFIX     writes PREFIX.json and PREFIX.csv; default out/sweep
 
 width-sweep options (||K_0 - K_inf||_F / ||K_inf||_F against the width M, with
@@ -401,7 +405,8 @@ async function runSweep(args: string[]): Promise<void> {
       digits: { type: 'string' }, n: { type: 'string' }, 'test-n': { type: 'string' },
       width: { type: 'string' }, activation: { type: 'string' }, steps: { type: 'string' },
       scaling: { type: 'string' }, 'train-second-layer': { type: 'boolean' },
-      out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string' }, out: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -412,6 +417,9 @@ async function runSweep(args: string[]): Promise<void> {
   const alphas = values.alphas !== undefined
     ? numberList(values.alphas, '--alphas')
     : DEFAULT_ALPHAS;
+  const workers = Math.min(
+    positiveInteger(values.workers, '--workers') ?? availableParallelism(), alphas.length,
+  );
   checkOutput(values.out, '-o');
   const { spec, recorded } = sweepSpec(values);
   await asFlags(() => resolveSpec(spec), {
@@ -423,7 +431,8 @@ async function runSweep(args: string[]): Promise<void> {
   const inputs = [values.spec, values.data].filter((path): path is string => path !== undefined);
   for (const extension of ['.json', '.csv']) checkOutput(`${prefix}${extension}`, '-o', inputs);
   const started = performance.now();
-  const result = await sweep(spec, alphas, {
+  const result = await parallelSweep(spec, alphas, {
+    workers,
     onRun: (alpha, run) => progress(`alpha ${alpha}: ${run.meta.seconds.toFixed(1)} s`),
   });
   const seconds = (performance.now() - started) / 1000;
@@ -433,7 +442,8 @@ async function runSweep(args: string[]): Promise<void> {
       `activation ${first.activation}, ${first.scaling} scaling` +
       `${first.trainSecondLayer ? ', second layer trained' : ''}, data ${first.data}, ` +
       `${first.steps} ${first.method} steps per alpha (same alpha^2 t), ` +
-      `${seconds.toFixed(1)} s\n\n${table(result)}\n`,
+      `${seconds.toFixed(1)} s${workers > 1 ? ` on ${workers} worker threads` : ''}` +
+      `\n\n${table(result)}\n`,
   );
   writeAll([
     {
