@@ -1,0 +1,76 @@
+/**
+ * The fresh Node processes of the process-level benchmarks (cold start,
+ * sweep, peak memory). Run as `node children.js MODE 'JSON options'`; prints
+ * one JSON object. The package is imported only here, dynamically, so that
+ * the cold start times its import.
+ */
+import { createHash } from 'node:crypto';
+
+/** Milliseconds since this process began (performance's time origin). */
+const scriptStart = performance.now();
+const [mode, json = '{}'] = process.argv.slice(2);
+const options = JSON.parse(json) as Record<string, number>;
+
+/** Peak resident set of this process, in bytes. */
+function peakBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+async function coldStart(): Promise<object> {
+  const lib = await import('lazy-regime');
+  const imported = performance.now();
+  await lib.createEngine();
+  const instantiated = performance.now();
+  const result = await lib.simulate({
+    data: { n: 16, d: 4 }, test: { n: 16 }, model: { width: 32 }, flow: { steps: 10, record: 2 },
+  });
+  const simulated = performance.now();
+  return {
+    boot: scriptStart,
+    import: imported - scriptStart,
+    instantiate: instantiated - imported,
+    simulate: simulated - instantiated,
+    /** From the first line of this script to the first result. */
+    total: simulated - scriptStart,
+    risk: result.risk[1],
+  };
+}
+
+async function sweep(): Promise<object> {
+  const lib = await import('lazy-regime');
+  const spec = options.steps
+    ? { ...lib.DEFAULT_SPEC, flow: { ...lib.DEFAULT_SPEC.flow, steps: options.steps } }
+    : lib.DEFAULT_SPEC;
+  // The workers option exists only where the package offers a worker pool.
+  const sweepOptions = (options.workers ? { workers: options.workers } : {}) as
+    Parameters<typeof lib.sweep>[2];
+  const started = performance.now();
+  const result = await lib.sweep(spec, lib.DEFAULT_ALPHAS, sweepOptions);
+  const seconds = (performance.now() - started) / 1000;
+  const rowsSha256 = createHash('sha256').update(JSON.stringify(result.rows)).digest('hex');
+  return { seconds, rowsSha256, peakBytes: peakBytes() };
+}
+
+async function memory(): Promise<object> {
+  const lib = await import('lazy-regime');
+  const { n, d, M, steps } = options;
+  const result = await lib.simulate({
+    data: { n, d }, model: { width: M }, flow: { steps, record: 2 },
+  });
+  return { peakBytes: peakBytes(), risk: result.risk[1], testN: result.meta.testN };
+}
+
+async function baseline(): Promise<object> {
+  const lib = await import('lazy-regime');
+  const engine = await lib.createEngine();
+  return { peakBytes: peakBytes(), engineBytes: engine.memoryBytes };
+}
+
+const modes: Record<string, () => Promise<object>> = {
+  'cold-start': coldStart, sweep, memory, baseline,
+};
+if (!(mode in modes)) {
+  process.stderr.write(`unknown mode '${mode}'; expected ${Object.keys(modes).join(', ')}\n`);
+  process.exit(2);
+}
+process.stdout.write(`${JSON.stringify(await modes[mode]())}\n`);
