@@ -5,6 +5,7 @@
  * the cold start times its import.
  */
 import { createHash } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 
 /** Milliseconds since this process began (performance's time origin). */
 const scriptStart = performance.now();
@@ -66,8 +67,41 @@ async function baseline(): Promise<object> {
   return { peakBytes: peakBytes(), engineBytes: engine.memoryBytes };
 }
 
+/**
+ * A CPU profile of RK4 steps of the package's flow at (n, d, M), tanh, with
+ * the set-up (data, K0, lambda_max) left out of it: the profiler runs only
+ * around the steps. Returns self time in microseconds per function name.
+ */
+async function profile(): Promise<object> {
+  const lib = await import('lazy-regime');
+  const { n, d, M, steps } = options;
+  const engine = await lib.createEngine();
+  const { train } = lib.sphereData(engine, { n, d, seed: 1, target: 'teacher' });
+  const net = lib.initNetwork(engine, { width: M, alpha: 1, activation: 'tanh', seed: 2 }, d);
+  const flow = new lib.GradientFlow(engine, net, train, null, false);
+  const dt = flow.defaultDt();
+  flow.advance('rk4', dt, 1);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  const started = performance.now();
+  flow.advance('rk4', dt, steps);
+  const stepMs = (performance.now() - started) / steps;
+  const { profile: cpu } = await session.post('Profiler.stop');
+  session.disconnect();
+  const frames = new Map(cpu.nodes.map((node) => [node.id, node.callFrame.functionName]));
+  const selfMicros: Record<string, number> = {};
+  cpu.samples!.forEach((id, i) => {
+    const name = frames.get(id) || '(anonymous)';
+    selfMicros[name] = (selfMicros[name] ?? 0) + (cpu.timeDeltas![i] ?? 0);
+  });
+  return { stepMs, selfMicros };
+}
+
 const modes: Record<string, () => Promise<object>> = {
-  'cold-start': coldStart, sweep, memory, baseline,
+  'cold-start': coldStart, sweep, memory, baseline, profile,
 };
 if (!(mode in modes)) {
   process.stderr.write(`unknown mode '${mode}'; expected ${Object.keys(modes).join(', ')}\n`);

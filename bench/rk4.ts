@@ -6,6 +6,8 @@
  * plain TypeScript transcription and numpy (f64, one BLAS thread). A second
  * table splits the package's step into its kernels, timed one by one.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from 'lazy-regime';
 import { PlainFlow } from './plain.js';
 import {
@@ -14,6 +16,7 @@ import {
 } from './lib/harness.js';
 import { Inputs, numpyContenders, numpyRunners } from './lib/numpy.js';
 import { drawProblem, RawFlow, TANH, type Problem } from './lib/problem.js';
+import { runChild } from './lib/processes.js';
 
 export const GRID: [number, number, number][] = [[64, 5, 100], [200, 10, 1000], [1000, 20, 2000]];
 
@@ -121,7 +124,60 @@ async function breakdown(engine: Engine, p: Problem, stepMs: number, budget: Bud
   }
 }
 
-export async function run(budget: Budget): Promise<FamilyResult> {
+/** The text form of the kernels that `npm run build:wasm` leaves next to the binary. */
+const WAT = fileURLToPath(new URL('../release.wat', import.meta.url));
+
+/** What each kernel function does in a step, for the profile table. */
+const ROLES: Record<string, string> = {
+  'assembly/integrators/field': 'per-row loop with paired sum and gradient accumulation inlined',
+  '~lib/math/NativeMath.tanh': 'tanh (standard library)',
+  '~lib/math/NativeMath.expm1': 'expm1, called by tanh',
+  'assembly/activations/activate': 'tanh loop writing tanh and its slope',
+  'assembly/network/rowDots': 'one row of X W^T',
+  'assembly/integrators/linearResidual': 'K0 q for the linear flow',
+  'assembly/integrators/flowRk4': 'RK4 combinations (axpy, addScaled inlined)',
+};
+
+/** Names of the wasm functions by index (imports first), read from build/release.wat. */
+function wasmFunctionNames(): string[] {
+  if (!existsSync(WAT)) return [];
+  return readFileSync(WAT, 'utf8').split('\n').flatMap((line) => {
+    const match = /^ \((?:import .*?)?\(?func \$(\S+)/.exec(line);
+    return match ? [match[1]] : [];
+  });
+}
+
+/**
+ * A sampling CPU profile (node:inspector, 100 µs) of RK4 steps in a fresh
+ * process, set-up excluded: self time per kernel function. Returns markdown.
+ */
+function cpuProfile(n: number, d: number, M: number, stepMs: number, quick: boolean): string {
+  const steps = Math.max(2, Math.ceil((quick ? 500 : 3000) / stepMs));
+  const { value } = runChild<{ stepMs: number; selfMicros: Record<string, number> }>(
+    'profile', { n, d, M, steps },
+  );
+  const names = wasmFunctionNames();
+  const total = Object.values(value.selfMicros).reduce((a, b) => a + b, 0);
+  const rows = Object.entries(value.selfMicros)
+    .map(([frame, micros]): [string, number] => {
+      const index = /^wasm-function\[(\d+)\]$/.exec(frame);
+      return [index && names[Number(index[1])] ? names[Number(index[1])] : frame, micros];
+    })
+    .sort((a, b) => b[1] - a[1])
+    .filter(([, micros]) => micros / total >= 0.005)
+    .map(([name, micros]) =>
+      `| \`${name}\` | ${ROLES[name] ?? ''} | ${((100 * micros) / total).toFixed(1)}% |`);
+  return [
+    `CPU profile of ${steps} steps in a fresh process (${formatTime(value.stepMs)} per step ` +
+      'there), self time per function:',
+    '',
+    '| function | role | self time |',
+    '| --- | --- | ---: |',
+    ...rows,
+  ].join('\n');
+}
+
+export async function run(budget: Budget, quick: boolean): Promise<FamilyResult> {
   const cases: CaseResult[] = [];
   const sections: string[] = [];
   const figures: Record<string, number | null> = {};
@@ -154,7 +210,7 @@ export async function run(budget: Budget): Promise<FamilyResult> {
       cases.push({ params: { n, d, M }, results });
       const stepMs = results[0].medianMs!;
       const parts = await breakdown(engine, p, stepMs, budget);
-      sections.push(parts.markdown);
+      sections.push(`${parts.markdown}\n\n${cpuProfile(n, d, M, stepMs, quick)}`);
       figures[`tanhShare ${n},${d},${M}`] = parts.tanhShare;
     } finally {
       flow.dispose();
