@@ -14,7 +14,9 @@ import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { consumed, FULL_BUDGET, QUICK_BUDGET, type Budget, type FamilyResult } from './lib/harness.js';
+import {
+  consumed, FULL_BUDGET, QUICK_BUDGET, type Budget, type FamilyResult,
+} from './lib/harness.js';
 import { describeMachine, markdownFamily, markdownMachine, type RunRecord } from './lib/render.js';
 import { evaluateTargets, markdownTargets } from './lib/targets.js';
 import * as matmul from './matmul.js';

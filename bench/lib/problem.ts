@@ -67,7 +67,9 @@ export class RawFlow {
     const k0 = own(engine.alloc(p.n * p.n));
     this.record = own(engine.alloc(Math.ceil(k.flowBytes() / 8)));
     const work = own(engine.alloc(Math.ceil(k.flowWorkBytes(p.n, p.d, p.M, 0) / 8)));
-    k.flowInit(this.record, p.n, p.d, p.M, TANH, p.scale, x, y, a, w0, this.w, v, k0, 0, 0, 0, work);
+    k.flowInit(
+      this.record, p.n, p.d, p.M, TANH, p.scale, x, y, a, w0, this.w, v, k0, 0, 0, 0, work,
+    );
   }
 
   /** One RK4 step; returns the steps done plus W[0, 0], to be consumed. */
