@@ -10,6 +10,7 @@ Kinds of task:
   info    numpy version and the BLAS library it runs, with OpenBLAS's core
   matmul  C = A B for row-major A (m x k) and B (k x n)
   rk4     one classical RK4 step of the network and its linearisation
+  rk4-parts  the operations of one RK4 step timed one by one (times 4 stages)
   ntk     the empirical NTK Gram matrix through the Hadamard identity
 
 Run it under OPENBLAS_NUM_THREADS=1 (the Node side sets it and the OMP and
@@ -177,6 +178,36 @@ def task_rk4(task):
     return {"samples": samples, "linearRisk": linear_risk}
 
 
+def task_rk4_parts(task):
+    n, d, m = task["n"], task["d"], task["M"]
+    flow = Rk4Flow(
+        load(task["X"], (n, d)), load(task["y"], (n,)), load(task["W0"], (m, d)),
+        load(task["a"], (m,)), load(task["K0"], (n, n)), task["scale"],
+    )
+    x, w, z, q = flow.x, flow.w, flow.z, flow.q
+    z0 = x @ w.T
+    weights = (flow.scale / n) * flow.r0
+
+    def elementwise():
+        np.multiply(z, z, out=z)
+        np.subtract(1.0, z, out=z)
+        z *= flow.a
+        z *= weights[:, None]
+
+    parts = {
+        "X @ W.T": lambda: np.matmul(x, w.T, out=z),
+        "tanh": lambda: np.tanh(z0, out=z),
+        "slopes and weights (4 elementwise passes)": elementwise,
+        "gradient (weighted slopes).T @ X": lambda: np.matmul(z.T, x, out=flow.k_w),
+        "K0 @ q": lambda: np.matmul(flow.k0, q, out=flow.kq),
+    }
+    result = {}
+    for name, fn in parts.items():
+        samples = time_calls(fn, task["timeMs"], task["iterations"])
+        result[name] = 4 * sorted(samples)[len(samples) // 2]
+    return {"parts": result}
+
+
 def task_ntk(task):
     n, d, m = task["n"], task["d"], task["M"]
     x = load(task["X"], (n, d))
@@ -197,7 +228,10 @@ def task_ntk(task):
     return {"samples": samples}
 
 
-TASKS = {"info": task_info, "matmul": task_matmul, "rk4": task_rk4, "ntk": task_ntk}
+TASKS = {
+    "info": task_info, "matmul": task_matmul, "rk4": task_rk4, "rk4-parts": task_rk4_parts,
+    "ntk": task_ntk,
+}
 
 
 def main():

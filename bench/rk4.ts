@@ -14,7 +14,7 @@ import {
   formatTime, relativeDeviation, timeCase, type Budget, type CaseResult,
   type FamilyResult,
 } from './lib/harness.js';
-import { Inputs, numpyContenders, numpyRunners } from './lib/numpy.js';
+import { callNumpy, Inputs, numpyContenders, numpyRunners } from './lib/numpy.js';
 import { drawProblem, RawFlow, TANH, type Problem } from './lib/problem.js';
 import { runChild } from './lib/processes.js';
 
@@ -177,6 +177,24 @@ function cpuProfile(n: number, d: number, M: number, stepMs: number, quick: bool
   ].join('\n');
 }
 
+/** numpy's step split the same way, per interpreter, from the case's input files. */
+function numpyParts(inputs: Inputs, p: Problem, budget: Budget): string {
+  const lines = numpyRunners().filter((r) => !r.missing).map((runner) => {
+    const reply = callNumpy(runner.command, {
+      kind: 'rk4-parts', n: p.n, d: p.d, M: p.M, scale: p.scale, X: inputs.path('X'),
+      y: inputs.path('y'), W0: inputs.path('W0'), a: inputs.path('a'), K0: inputs.path('K0'),
+      timeMs: budget.timeMs, iterations: budget.iterations,
+    });
+    if (reply.error) return `- ${runner.label}: ${reply.error}`;
+    const parts = Object.entries(reply.value!.parts as Record<string, number>)
+      .map(([name, ms]) => `${name} ${formatTime(ms)}`).join(', ');
+    return `- ${runner.label}: ${parts}`;
+  });
+  if (lines.length === 0) return '';
+  return ['numpy\'s step, operation by operation (each timed alone, times 4 stages):', '',
+    ...lines].join('\n');
+}
+
 export async function run(budget: Budget, quick: boolean): Promise<FamilyResult> {
   const cases: CaseResult[] = [];
   const sections: string[] = [];
@@ -210,7 +228,9 @@ export async function run(budget: Budget, quick: boolean): Promise<FamilyResult>
       cases.push({ params: { n, d, M }, results });
       const stepMs = results[0].medianMs!;
       const parts = await breakdown(engine, p, stepMs, budget);
-      sections.push(`${parts.markdown}\n\n${cpuProfile(n, d, M, stepMs, quick)}`);
+      sections.push([
+        parts.markdown, cpuProfile(n, d, M, stepMs, quick), numpyParts(inputs, p, budget),
+      ].join('\n\n'));
       figures[`tanhShare ${n},${d},${M}`] = parts.tanhShare;
     } finally {
       flow.dispose();

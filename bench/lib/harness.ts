@@ -110,14 +110,20 @@ export async function timeCase(
     estimate.set(c.name, performance.now() - started);
   }
   for (let pass = 0; pass < budget.passes; pass++) {
+    // Appended one by one: a fast kernel leaves more samples than a spread can pass.
     for (const c of nodeContenders) {
-      pooled.get(c.name)!.push(...await sample(budget, c, estimate.get(c.name)!));
+      const list = pooled.get(c.name)!;
+      for (const s of await sample(budget, c, estimate.get(c.name)!)) list.push(s);
     }
     for (const c of external) {
       if (skipped.has(c.name)) continue;
       const samples = c.samples();
-      if (Array.isArray(samples)) pooled.get(c.name)!.push(...samples);
-      else skipped.set(c.name, samples.skipped);
+      if (!Array.isArray(samples)) {
+        skipped.set(c.name, samples.skipped);
+        continue;
+      }
+      const list = pooled.get(c.name)!;
+      for (const s of samples) list.push(s);
     }
   }
   return [...pooled].map(([name, samples]) => {
@@ -153,7 +159,7 @@ async function sample(budget: Budget, c: NodeContender, estimateMs: number): Pro
   if (!('latency' in result) || result.latency.samples === undefined) {
     throw new Error(`tinybench kept no samples for '${c.name}' (state ${result.state})`);
   }
-  return [...result.latency.samples];
+  return result.latency.samples;
 }
 
 /** Largest |x - ref| over the largest |ref|: a scale-aware relative difference. */

@@ -39,7 +39,10 @@ export interface NumpyRunner {
   missing: string | null;
 }
 
-function call(command: string, task: object): { value?: Record<string, unknown>; error?: string } {
+/** Runs one task of bench/numpy_bench.py under `command`; returns its reply or what failed. */
+export function callNumpy(
+  command: string, task: object,
+): { value?: Record<string, unknown>; error?: string } {
   const child = spawnSync(command, [SCRIPT], {
     input: JSON.stringify(task),
     env: { ...process.env, ...ONE_THREAD },
@@ -65,7 +68,7 @@ export function numpyRunners(): NumpyRunner[] {
   const commands = (process.env.BENCH_PYTHON ?? 'python3').split(',').map((c) => c.trim())
     .filter((c) => c !== '');
   runners = commands.map((command) => {
-    const probe = call(command, { kind: 'info' });
+    const probe = callNumpy(command, { kind: 'info' });
     const info = (probe.value ?? null) as NumpyInfo | null;
     return { command, label: 'numpy', info, missing: probe.error ?? null };
   });
@@ -117,7 +120,7 @@ export function numpyContenders(
       name: runner.label,
       samples: () => {
         if (runner.missing) return { skipped: runner.missing };
-        const reply = call(runner.command, { ...task, ...timing });
+        const reply = callNumpy(runner.command, { ...task, ...timing });
         if (reply.error) return { skipped: reply.error };
         if (first) {
           onFirst(runner, reply.value!);
