@@ -191,8 +191,8 @@ def task_rk4_parts(task):
     def elementwise():
         np.multiply(z, z, out=z)
         np.subtract(1.0, z, out=z)
-        z *= flow.a
-        z *= weights[:, None]
+        np.multiply(z, flow.a, out=z)
+        np.multiply(z, weights[:, None], out=z)
 
     parts = {
         "X @ W.T": lambda: np.matmul(x, w.T, out=z),
