@@ -5,6 +5,7 @@
  * the cold start times its import.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 
 /** Milliseconds since this process began (performance's time origin). */
@@ -12,9 +13,19 @@ const scriptStart = performance.now();
 const [mode, json = '{}'] = process.argv.slice(2);
 const options = JSON.parse(json) as Record<string, number>;
 
-/** Peak resident set of this process, in bytes. */
+/** Peak resident set of this process, in bytes, as getrusage reports it. */
 function peakBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Peak resident set of this process image (VmHWM, Linux only; null elsewhere), in bytes. */
+function highWaterBytes(): number | null {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 async function coldStart(): Promise<object> {
@@ -58,13 +69,13 @@ async function memory(): Promise<object> {
   const result = await lib.simulate({
     data: { n, d }, model: { width: M }, flow: { steps, record: 2 },
   });
-  return { peakBytes: peakBytes(), risk: result.risk[1], testN: result.meta.testN };
+  return { peakBytes: peakBytes(), highWaterBytes: highWaterBytes(), risk: result.risk[1] };
 }
 
 async function baseline(): Promise<object> {
   const lib = await import('lazy-regime');
   const engine = await lib.createEngine();
-  return { peakBytes: peakBytes(), engineBytes: engine.memoryBytes };
+  return { peakBytes: peakBytes(), highWaterBytes: highWaterBytes(), engine: engine.memoryBytes };
 }
 
 /**

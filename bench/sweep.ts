@@ -18,7 +18,7 @@ const CLI = join(DIST, 'cli.js');
 
 /** How the package offers two workers, if it does. */
 function workerPool(): 'api' | 'cli' | null {
-  if (/\bworkers\b/.test(readFileSync(join(DIST, 'sweep.d.ts'), 'utf8'))) return 'api';
+  if (/\bworkers\??\s*:/.test(readFileSync(join(DIST, 'sweep.d.ts'), 'utf8'))) return 'api';
   if (runNode([CLI, '--help']).stdout.includes('--workers')) return 'cli';
   return null;
 }
