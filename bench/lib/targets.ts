@@ -118,8 +118,9 @@ function startupTargets(family: FamilyResult): TargetGroup {
     title: 'Cold start',
     checks: [{
       target: 'import, compile, instantiate and a first small simulate in under 50 ms',
-      measured: `${ms.toFixed(1)} ms (${(ms / 50).toFixed(2)} of the budget; Node's own start ` +
-        `${(family.figures.nodeBootMs as number).toFixed(1)} ms comes before it)`,
+      measured: `${ms.toFixed(1)} ms median, ${(ms / 50).toFixed(2)} of the budget (fastest ` +
+        `process ${(family.figures.coldStartFastestMs as number).toFixed(1)} ms; Node's own ` +
+        `start, ${(family.figures.nodeBootMs as number).toFixed(1)} ms, comes before it)`,
       met: ms < 50,
     }],
   };
