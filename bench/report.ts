@@ -24,4 +24,4 @@ if (begin < 0 || end < begin) {
 }
 const measured = `${BEGIN}\n\n${markdownRun(run)}\n\n${END}`;
 writeFileSync(RESULTS, text.slice(0, begin) + measured + text.slice(end + END.length));
-process.stdout.write(`wrote the measured part of ${RESULTS} from the run of ${run.date}\n`);
+process.stdout.write(`wrote the measured part of ${RESULTS} from ${LAST_RUN}\n`);

@@ -6,10 +6,12 @@
  *   npm run bench -- --quick            short timing (also BENCH_QUICK=1)
  *   BENCH_PYTHON=python3,/usr/bin/python3 npm run bench    one numpy column per interpreter
  *
- * The run is also saved as build/bench/last-run.json, from which
- * `npm run bench:report` writes the tables into bench/RESULTS.md.
+ * The results are saved in build/bench/last-run.json, from which
+ * `npm run bench:report` writes the tables into bench/RESULTS.md. A run of
+ * some families replaces only theirs there and keeps the others, each with
+ * its own date, command and load; `--fresh` starts the file anew.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +19,9 @@ import { parseArgs } from 'node:util';
 import {
   consumed, FULL_BUDGET, QUICK_BUDGET, type Budget, type FamilyResult,
 } from './lib/harness.js';
-import { describeMachine, markdownFamily, markdownMachine, type RunRecord } from './lib/render.js';
+import {
+  describeMachine, markdownFamily, markdownMachine, type RunRecord,
+} from './lib/render.js';
 import { evaluateTargets, markdownTargets } from './lib/targets.js';
 import * as matmul from './matmul.js';
 import * as rk4 from './rk4.js';
@@ -37,44 +41,51 @@ export const LAST_RUN = fileURLToPath(new URL('./last-run.json', import.meta.url
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(FAMILIES);
 const unknown = names.filter((name) => !(name in FAMILIES));
 if (values.help || unknown.length > 0) {
   if (unknown.length > 0) process.stderr.write(`unknown family: ${unknown.join(', ')}\n`);
   process.stderr.write(
-    `usage: npm run bench -- [--quick] [${Object.keys(FAMILIES).join('|')} ...]\n`,
+    `usage: npm run bench -- [--quick] [--fresh] [${Object.keys(FAMILIES).join('|')} ...]\n`,
   );
   process.exit(unknown.length > 0 ? 2 : 0);
 }
 const quick = values.quick || process.env.BENCH_QUICK === '1';
 const budget = quick ? QUICK_BUDGET : FULL_BUDGET;
 
-const run: RunRecord = {
-  command: ['npm run bench --', ...process.argv.slice(2)].join(' ').replace(/ --$/, '') +
-    (process.env.BENCH_QUICK === '1' ? ' (BENCH_QUICK=1)' : '') +
-    (process.env.BENCH_PYTHON ? ` (BENCH_PYTHON=${process.env.BENCH_PYTHON})` : ''),
-  date: new Date().toISOString(),
-  quick,
-  budget,
-  machine: describeMachine(),
-  families: [],
-  consumed: 0,
-};
-process.stdout.write(`${markdownMachine(run)}\n\n`);
+const command = ['npm run bench --', ...process.argv.slice(2)].join(' ').replace(/ --$/, '') +
+  (process.env.BENCH_QUICK === '1' ? ' (BENCH_QUICK=1)' : '') +
+  (process.env.BENCH_PYTHON ? ` (BENCH_PYTHON=${process.env.BENCH_PYTHON})` : '');
+const machine = describeMachine();
+process.stdout.write(`${markdownMachine(machine)}\n\n`);
+const measured: FamilyResult[] = [];
 for (const name of names) {
+  const loadStart = loadavg();
+  const date = new Date().toISOString();
   const started = performance.now();
   const result = await FAMILIES[name](budget, quick);
-  run.families.push(result);
-  const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  process.stdout.write(`${markdownFamily(result)}\n\n(${name}: ${seconds} s)\n\n`);
+  const seconds = (performance.now() - started) / 1000;
+  result.measured = { command, date, quick, budget, loadStart, loadEnd: loadavg(), seconds };
+  measured.push(result);
+  process.stdout.write(`### Family ${name}\n\n${markdownFamily(result)}\n\n`);
 }
-run.machine.loadEnd = loadavg();
-run.consumed = consumed();
-process.stdout.write(`### Targets\n\n${markdownTargets(evaluateTargets(run.families))}\n\n`);
-process.stdout.write(`Load average at the end: ${run.machine.loadEnd.map((v) => v.toFixed(2))
-  .join(' / ')}; sum of consumed results ${run.consumed.toPrecision(6)}.\n`);
+process.stdout.write(`### Targets\n\n${markdownTargets(evaluateTargets(measured))}\n\n`);
+process.stdout.write(`Sum of the consumed results: ${consumed().toPrecision(6)}.\n`);
+
+// Families measured now replace their earlier results; the others are kept unless --fresh.
+let earlier: FamilyResult[] = [];
+if (!values.fresh && existsSync(LAST_RUN)) {
+  earlier = (JSON.parse(readFileSync(LAST_RUN, 'utf8')) as RunRecord).families ?? [];
+}
+const order = Object.keys(FAMILIES);
+const families = [...earlier.filter((f) => !names.includes(f.family)), ...measured]
+  .sort((a, b) => order.indexOf(a.family) - order.indexOf(b.family));
 mkdirSync(dirname(LAST_RUN), { recursive: true });
-writeFileSync(LAST_RUN, `${JSON.stringify(run, null, 2)}\n`);
-process.stdout.write(`saved ${LAST_RUN}\n`);
+writeFileSync(LAST_RUN, `${JSON.stringify({ machine, families }, null, 2)}\n`);
+process.stdout.write(`saved ${LAST_RUN} (${families.map((f) => f.family).join(', ')})\n`);

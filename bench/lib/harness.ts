@@ -69,8 +69,21 @@ export interface TableResult {
   notes: string[];
 }
 
+/** When and how a family was measured (filled in by bench/run.ts). */
+export interface Measured {
+  command: string;
+  date: string;
+  quick: boolean;
+  budget: Budget;
+  /** 1, 5 and 15 minute load averages when the family started and ended. */
+  loadStart: number[];
+  loadEnd: number[];
+  seconds: number;
+}
+
 export interface FamilyResult {
   family: string;
+  measured?: Measured;
   tables: TableResult[];
   /** Markdown for figures that are not contender tables (phases, breakdowns). */
   sections: string[];

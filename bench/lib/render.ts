@@ -1,7 +1,7 @@
 /** A run as markdown: the machine, every family's tables and sections, the targets. */
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { markdownTable, type Budget, type FamilyResult } from './harness.js';
+import { cpus } from 'node:os';
+import { markdownTable, type FamilyResult, type Measured } from './harness.js';
 import { numpyRunners, type NumpyRunner } from './numpy.js';
 import { evaluateTargets, markdownTargets } from './targets.js';
 
@@ -9,21 +9,16 @@ export interface Machine {
   cpu: string;
   cores: number;
   node: string;
-  /** 1, 5 and 15 minute load averages at the start and at the end of the run. */
-  loadStart: number[];
-  loadEnd: number[];
   numpy: { command: string; label: string; description: string }[];
 }
 
+/**
+ * The saved results: the machine as the latest run saw it, and each family
+ * as last measured (a run of some families keeps the others' results).
+ */
 export interface RunRecord {
-  command: string;
-  date: string;
-  quick: boolean;
-  budget: Budget;
   machine: Machine;
   families: FamilyResult[];
-  /** Sum of every contender's returned value: proof that results were consumed. */
-  consumed: number;
 }
 
 function cpuModel(): string {
@@ -51,8 +46,6 @@ export function describeMachine(): Machine {
     cpu: cpuModel(),
     cores: cpus().length,
     node: process.version,
-    loadStart: loadavg(),
-    loadEnd: [],
     numpy: numpyRunners().map((r) => ({
       command: r.command, label: r.label, description: describeNumpy(r),
     })),
@@ -61,30 +54,36 @@ export function describeMachine(): Machine {
 
 const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' / ');
 
-export function markdownMachine(run: RunRecord): string {
-  const m = run.machine;
-  const b = run.budget;
+export function markdownMachine(machine: Machine): string {
   return [
-    `- Command: \`${run.command}\``,
-    `- Date: ${run.date}`,
-    `- Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node}`,
-    ...m.numpy.map((n) => `- ${n.label} (\`${n.command}\`): ${n.description}`),
-    `- Load average (1 / 5 / 15 min): ${load(m.loadStart)} at the start` +
-      (m.loadEnd.length > 0 ? `, ${load(m.loadEnd)} at the end` : '') +
-      ', on a machine shared with other builds',
-    `- Timing: ${b.passes} pass(es) per case; per contender and pass at least ` +
-      `${b.iterations} samples and ${b.timeMs} ms after ${b.warmupIterations} warm-up call(s); ` +
-      'figures are medians of all samples' + (run.quick ? ' (quick mode: rough figures)' : ''),
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, shared with other builds; ` +
+      `Node ${machine.node}`,
+    ...machine.numpy.map((n) => `- ${n.label} (\`${n.command}\`): ${n.description}`),
   ].join('\n');
 }
 
+/** When, by which command and under what load a family was measured, and how it was timed. */
+export function markdownMeasured(m: Measured): string {
+  const b = m.budget;
+  return `Measured ${m.date} by \`${m.command}\` in ${m.seconds.toFixed(0)} s; load average ` +
+    `(1 / 5 / 15 min) ${load(m.loadStart)} at the start, ${load(m.loadEnd)} at the end. ` +
+    `Timing: ${b.passes} pass(es) per case, each contender at least ${b.iterations} samples ` +
+    `and ${b.timeMs} ms per pass (fewer samples for a call longer than that) after ` +
+    `${b.warmupIterations} warm-up call(s); medians of all samples` +
+    (m.quick ? ' (quick mode: rough figures).' : '.');
+}
+
 export function markdownFamily(family: FamilyResult): string {
-  return [...family.tables.map(markdownTable), ...family.sections].join('\n\n');
+  return [
+    ...(family.measured ? [`_${markdownMeasured(family.measured)}_`] : []),
+    ...family.tables.map(markdownTable),
+    ...family.sections,
+  ].join('\n\n');
 }
 
 export function markdownRun(run: RunRecord): string {
   return [
-    markdownMachine(run),
+    markdownMachine(run.machine),
     ...run.families.map(markdownFamily),
     '### Targets',
     markdownTargets(evaluateTargets(run.families)),
