@@ -147,17 +147,22 @@ export async function timeCase(
   });
 }
 
+/** Least samples per pass of a contender whose calls outlast the time budget. */
+const SLOW_SAMPLES = 3;
+
 /**
- * One pass of one contender through tinybench. A contender whose single call
- * outlasts the time budget gets as many samples as fit in it (at least one)
- * and no further warm-up: a second-long call needs no JIT warm-up, and the
- * pooled passes still give several samples.
+ * One pass of one contender through tinybench. A contender too slow for
+ * `iterations` calls in the time budget gets as many as fit, but at least
+ * SLOW_SAMPLES, and no further warm-up (a call that long needs none): the
+ * median then never rests on one or two samples that a burst of load hit.
  */
 async function sample(budget: Budget, c: NodeContender, estimateMs: number): Promise<number[]> {
   const slow = estimateMs * budget.iterations > budget.timeMs;
   const bench = new Bench({
     time: slow ? 0 : budget.timeMs,
-    iterations: slow ? Math.max(1, Math.floor(budget.timeMs / estimateMs)) : budget.iterations,
+    iterations: slow
+      ? Math.max(Math.min(SLOW_SAMPLES, budget.iterations), Math.floor(budget.timeMs / estimateMs))
+      : budget.iterations,
     warmup: !slow && budget.warmupIterations > 0,
     warmupTime: budget.warmupMs,
     warmupIterations: budget.warmupIterations,
