@@ -21,8 +21,9 @@ export interface Budget {
   warmupIterations: number;
 }
 
+/** Six short passes: on a shared machine a burst of load then falls on every contender alike. */
 export const FULL_BUDGET: Budget = {
-  passes: 3, timeMs: 600, iterations: 5, warmupMs: 100, warmupIterations: 2,
+  passes: 6, timeMs: 300, iterations: 3, warmupMs: 50, warmupIterations: 1,
 };
 export const QUICK_BUDGET: Budget = {
   passes: 1, timeMs: 100, iterations: 2, warmupMs: 0, warmupIterations: 1,
@@ -147,22 +148,17 @@ export async function timeCase(
   });
 }
 
-/** Least samples per pass of a contender whose calls outlast the time budget. */
-const SLOW_SAMPLES = 3;
-
 /**
  * One pass of one contender through tinybench. A contender too slow for
- * `iterations` calls in the time budget gets as many as fit, but at least
- * SLOW_SAMPLES, and no further warm-up (a call that long needs none): the
- * median then never rests on one or two samples that a burst of load hit.
+ * `iterations` calls in the time budget gets as many as fit, at least one,
+ * and no further warm-up (a call that long needs none); its median then
+ * rests on one sample or more from every pass.
  */
 async function sample(budget: Budget, c: NodeContender, estimateMs: number): Promise<number[]> {
   const slow = estimateMs * budget.iterations > budget.timeMs;
   const bench = new Bench({
     time: slow ? 0 : budget.timeMs,
-    iterations: slow
-      ? Math.max(Math.min(SLOW_SAMPLES, budget.iterations), Math.floor(budget.timeMs / estimateMs))
-      : budget.iterations,
+    iterations: slow ? Math.max(1, Math.floor(budget.timeMs / estimateMs)) : budget.iterations,
     warmup: !slow && budget.warmupIterations > 0,
     warmupTime: budget.warmupMs,
     warmupIterations: budget.warmupIterations,

@@ -68,7 +68,7 @@ export function markdownMeasured(m: Measured): string {
   return `Measured ${m.date} by \`${m.command}\` in ${m.seconds.toFixed(0)} s; load average ` +
     `(1 / 5 / 15 min) ${load(m.loadStart)} at the start, ${load(m.loadEnd)} at the end. ` +
     `Timing: ${b.passes} pass(es) per case, each contender at least ${b.iterations} samples ` +
-    `and ${b.timeMs} ms per pass (at least 3 samples for slower calls) after ` +
+    `and ${b.timeMs} ms per pass (as many as fit, at least one, for slower calls) after ` +
     `${b.warmupIterations} warm-up call(s); medians of all samples` +
     (m.quick ? ' (quick mode: rough figures).' : '.');
 }
