@@ -8,7 +8,6 @@
  * Typed-array views are rebuilt from `memory.buffer` on every access, so a
  * memory growth can never leave a stale view behind.
  */
-import { instantiate } from '@assemblyscript/loader';
 import { PACKAGE_VERSION, WASM_BASE64, WASM_SHA256 } from './generated/wasm.js';
 
 /** Byte offset into an engine's linear memory. */
@@ -240,6 +239,30 @@ export class Scope {
  */
 export async function createEngine(): Promise<Engine> {
   const module = await compileOnce();
-  const { exports } = await instantiate<Record<string, unknown>>(module, {});
-  return new Engine(exports as unknown as KernelExports);
+  let memory: { readonly buffer: ArrayBuffer } | undefined;
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        const text = (ptr: number) => (memory ? readString(memory.buffer, ptr) : '?');
+        throw new Error(`abort: ${text(message)} at ${text(file)}:${line}:${column}`);
+      },
+    },
+  };
+  const instance = await WebAssembly.instantiate(module, imports);
+  const exports = instance.exports as unknown as KernelExports;
+  memory = exports.memory;
+  return new Engine(exports);
+}
+
+/**
+ * An AssemblyScript string in `buffer`: UTF-16 code units at `ptr`, their
+ * byte length in the 32-bit word just before it (the runtime's header).
+ */
+function readString(buffer: ArrayBuffer, ptr: number): string {
+  if (ptr === 0 || ptr < 4 || ptr > buffer.byteLength) return '?';
+  const bytes = new Uint32Array(buffer.slice(ptr - 4, ptr))[0];
+  const units = new Uint16Array(buffer.slice(ptr, ptr + bytes));
+  let text = '';
+  for (let i = 0; i < units.length; i++) text += String.fromCharCode(units[i]);
+  return text;
 }
