@@ -1,6 +1,8 @@
 // Times the kernels of one compiled module (default build/release.wasm) on the shapes the
-// package uses: gemm, one RK4 step of the flow (network and linearisation) and the NTK Gram.
-// Prints medians. Usage: node scripts/time-kernels.mjs [file.wasm] [gemm|step|ntk ...]
+// package uses: gemm, one RK4 step of the flow (network and linearisation) and the NTK Gram,
+// and on request one RK4 step with a trained second layer ('trained', a module that has
+// flowInitTrained). Prints medians and minima.
+// Usage: node scripts/time-kernels.mjs [file.wasm] [gemm|step|ntk|trained ...]
 import { readFileSync } from 'node:fs';
 
 const [file = 'build/release.wasm', ...parts] = process.argv.slice(2);
@@ -80,7 +82,31 @@ function makeFlow(n, d, M, kind = 1) {
   const flow = k.alloc(k.flowBytes()) >>> 0;
   const work = k.alloc(Number(k.flowWorkBytes(n, d, M, 0, 0))) >>> 0;
   k.flowInit(flow, n, d, M, kind, 4 / Math.sqrt(M), x, y, a, w0, w, v, k0, 0, 0, 0, work);
-  return { flow, x, w, slope: 0 };
+  return { flow, x, y, a, w0 };
+}
+
+/** As makeFlow, with the second layer trained: theta0 = (W0, a0) in one buffer. */
+function makeTrainedFlow(n, d, M, kind = 1) {
+  const { x, y, a, w0 } = makeFlow(n, d, M, kind);
+  const md = M * d;
+  const theta0 = alloc(md + M);
+  view(theta0, md + M).set(view(w0, md));
+  view(theta0, md + M).set(view(a, M), md);
+  const theta = alloc(md + M);
+  const v = alloc(md + M);
+  const k0 = alloc(n * n);
+  const flow = k.alloc(k.flowBytes()) >>> 0;
+  const work = k.alloc(Number(k.flowWorkBytes(n, d, M, 0, 1))) >>> 0;
+  k.flowInitTrained(
+    flow, n, d, M, kind, 4 / Math.sqrt(M), x, y, theta0, theta, v, k0, 0, 0, 0, work,
+  );
+  return flow;
+}
+
+function timeTrainedStep(n, d, M) {
+  const flow = makeTrainedFlow(n, d, M);
+  const t = timings(() => k.flowRk4(flow, 1e-3, 1), 9, 500);
+  show(`rk4 step tanh, trained a, n=${n} d=${d} M=${M}`, t);
 }
 
 function timeStep(n, d, M) {
@@ -109,3 +135,8 @@ if (wanted.has('step')) {
   timeStep(1000, 20, 2000);
 }
 if (wanted.has('ntk')) timeNtk(1000, 20, 2000);
+if (wanted.has('trained')) {
+  timeTrainedStep(64, 5, 100);
+  timeTrainedStep(200, 10, 1000);
+  timeTrainedStep(1000, 20, 2000);
+}
