@@ -187,7 +187,9 @@ export class WorkerPool {
    * `options.onCheckpoint`; resolves with the result, or rejects with the
    * error `simulate` threw there, rebuilt with its class and message. A
    * worker that fails outside a run rejects its run with that failure; a
-   * closed pool rejects every run it has not finished.
+   * closed pool rejects every run it has not finished. `spec` is copied
+   * (structured clone) when a worker takes the run, so change no spec
+   * object that is still waiting in the queue.
    */
   readonly run: Runner = (spec, options = {}) => new Promise((resolve, reject) => {
     if (this.closed) {
