@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureOutput, type Captured } from './capture.js';
 import {
   FlowDivergedError, SpecError, WorkerPool, deserializeError, serializeError, simulate, sweep,
   type Spec, type SweepResult,
@@ -174,23 +175,14 @@ describe('the worker pool', () => {
 });
 
 describe('lazy-regime sweep --workers', () => {
-  let stdout: string;
-  let stderr: string;
+  let io: Captured;
 
   beforeAll(() => {
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
+    io = captureOutput();
   });
 
   afterEach(() => {
-    stdout = '';
-    stderr = '';
+    io?.reset();
   });
 
   afterAll(() => {
@@ -199,10 +191,10 @@ describe('lazy-regime sweep --workers', () => {
 
   it('refuses a count that is not a positive integer, with exit status 2', async () => {
     for (const value of ['0', '-1', '1.5', 'two', '']) {
-      stderr = '';
+      io.stderr = '';
       expect(await main(['sweep', `--workers=${value}`])).toBe(2);
-      expect(stderr).toContain(`--workers must be a positive integer; got '${value}'`);
-      expect(stderr).toContain("run 'lazy-regime --help' for usage");
+      expect(io.stderr).toContain(`--workers must be a positive integer; got '${value}'`);
+      expect(io.stderr).toContain("run 'lazy-regime --help' for usage");
     }
   });
 
@@ -216,9 +208,9 @@ describe('lazy-regime sweep --workers', () => {
     };
     const args = ['sweep', '--spec', spec, '--alphas', ALPHAS.join(',')];
     expect(await main([...args, '--workers', '1', '-o', join(dir, 'one')])).toBe(0);
-    expect(stdout).not.toContain('worker threads');
+    expect(io.stdout).not.toContain('worker threads');
     expect(await main([...args, '--workers', '2', '-o', join(dir, 'two')])).toBe(0);
-    expect(stdout).toContain(' on 2 worker threads');
+    expect(io.stdout).toContain(' on 2 worker threads');
     expect(read(join(dir, 'two'))).toEqual(read(join(dir, 'one')));
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput, type Captured } from './capture.js';
 import { SpecError, widthSweep, type WidthSweepOptions } from '../src/index.js';
 import { main } from '../src/node/cli.js';
 import { WIDTH_SLOPE } from './tolerance.js';
@@ -102,21 +103,12 @@ describe('widthSweep', () => {
 
 describe('lazy-regime width-sweep', () => {
   let dir: string;
-  let stdout: string;
-  let stderr: string;
+  let io: Captured;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'lazy-regime-width-'));
-    stdout = '';
-    stderr = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
+    io?.reset();
+    io = captureOutput();
   });
 
   afterEach(() => {
@@ -130,11 +122,11 @@ describe('lazy-regime width-sweep', () => {
       '--widths', '64,256,1024', '--seeds', '2', '--order', '32', '-o', prefix,
     ]);
     expect(code).toBe(0);
-    expect(stdout).toContain(
+    expect(io.stdout).toContain(
       'lazy-regime width-sweep: n = 16, d = 4, activation gelu, alpha 2, 2 seeds per width, ' +
         'limit kernel by Gauss-Hermite order 32',
     );
-    expect(stdout).toMatch(/log-log slope against width: -0\.\d{3} \(about -0\.5 expected\)/);
+    expect(io.stdout).toMatch(/log-log slope against width: -0\.\d{3} \(about -0\.5 expected\)/);
     const csv = readFileSync(`${prefix}.csv`, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('width,relativeError,spread,seed2,seed3');
     expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(['64', '256', '1024']);
@@ -148,7 +140,7 @@ describe('lazy-regime width-sweep', () => {
   it('rejects a bad width list with exit status 2 and writes nothing', async () => {
     const prefix = join(dir, 'width');
     expect(await main(['width-sweep', '--widths', '64,abc', '-o', prefix])).toBe(2);
-    expect(stderr).toContain(
+    expect(io.stderr).toContain(
       "--widths must be a comma-separated list of numbers > 0; got '64,abc'",
     );
     expect(readdirSync(dir)).toEqual([]);
@@ -158,22 +150,22 @@ describe('lazy-regime width-sweep', () => {
     async () => {
       const prefix = join(dir, 'width');
       expect(await main(['width-sweep', '--widths', '64,99', '-o', prefix])).toBe(2);
-      expect(stderr).toContain(
+      expect(io.stderr).toContain(
         'lazy-regime: --widths: options.widths[1] must be an even integer >= 2 (symmetric ' +
           'initialisation); got 99',
       );
-      stderr = '';
+      io.stderr = '';
       expect(await main(['width-sweep', '--activation', 'sigmoid', '-o', prefix])).toBe(2);
-      expect(stderr).toContain("got 'sigmoid'");
-      expect(stderr).not.toContain('    at ');
+      expect(io.stderr).toContain("got 'sigmoid'");
+      expect(io.stderr).not.toContain('    at ');
       expect(readdirSync(dir)).toEqual([]);
     });
 
   it('rejects a bad --alpha and a positional argument', async () => {
     expect(await main(['width-sweep', '--alpha', '0'])).toBe(2);
-    expect(stderr).toContain("--alpha must be a number > 0; got '0'");
-    stderr = '';
+    expect(io.stderr).toContain("--alpha must be a number > 0; got '0'");
+    io.stderr = '';
     expect(await main(['width-sweep', 'extra'])).toBe(2);
-    expect(stderr).toContain("width-sweep takes no positional arguments; got 'extra'");
+    expect(io.stderr).toContain("width-sweep takes no positional arguments; got 'extra'");
   });
 });
