@@ -110,6 +110,8 @@ describe('lazy-regime simulate', () => {
       expect(io.stderr).toContain(`-o '${dir}' is a directory; give a file name`);
       expect(await main(['simulate', spec, '-o', join(spec, 'x.json')])).toBe(2);
       expect(io.stderr).toContain(`: '${spec}' is not a directory`);
+      expect(await main(['simulate', spec, '-o', '/proc/lazy-regime-test/x.json'])).toBe(2);
+      expect(io.stderr).toContain("cannot create the folder '/proc/lazy-regime-test'");
       expect(await main(['simulate', spec, '-o', `${dir}/`])).toBe(2);
       expect(io.stderr).toContain('names a folder; give a file name (or prefix) inside it');
       expect(io.stderr).not.toContain('    at ');

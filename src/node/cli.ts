@@ -94,7 +94,6 @@ function writeAll(files: { path: string; text: string }[]): void {
   try {
     files.forEach(({ path, text }, i) => {
       current = path;
-      mkdirSync(dirname(path), { recursive: true });
       writeFileSync(temporaries[i], text);
     });
     files.forEach(({ path }, i) => {
@@ -150,12 +149,25 @@ function checkOutput(out: string | undefined, flag: string, inputs: string[] = [
     fail(`${flag} '${out}' is a directory; give a file name`);
   }
   let folder = dirname(resolve(out));
-  while (!existsSync(folder)) folder = dirname(folder);
+  const missing: string[] = [];
+  while (!existsSync(folder)) {
+    missing.unshift(folder);
+    folder = dirname(folder);
+  }
   if (!statSync(folder).isDirectory()) fail(`${flag} '${out}': '${folder}' is not a directory`);
   try {
     accessSync(folder, constants.W_OK);
   } catch {
     fail(`${flag} '${out}': the folder '${folder}' is not writable`);
+  }
+  // One level at a time: a recursive mkdir can spin forever under /proc.
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      fail(`${flag} '${out}': cannot create the folder '${dir}' (${reason})`);
+    }
   }
 }
 
@@ -508,6 +520,7 @@ async function runWidthSweep(args: string[]): Promise<void> {
     onWidth: (row) => progress(`width ${row.width}: ${format(row.relativeError)}`),
   };
   const prefix = values.out ?? 'out/width-sweep';
+  for (const extension of ['.json', '.csv']) checkOutput(`${prefix}${extension}`, '-o');
   const result = await asFlags(() => widthSweep(options), {
     'options.widths': '--widths', 'options.seeds': '--seeds', 'options.order': '--order',
     'options.activation': '--activation', 'options.alpha': '--alpha',
