@@ -20,7 +20,7 @@ export interface Budget {
 }
 
 /**
- * Defaults: 1e10 flops (some 15 to 25 s of one core here), 256 MiB of
+ * Defaults: 1e10 flops (about 2 s of one core at 5 GFlop/s), 256 MiB of
  * kernel memory, 8 million characters of request body.
  */
 export const DEFAULT_BUDGET: Budget = {
