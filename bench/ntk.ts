@@ -9,7 +9,7 @@ import {
   relativeDeviation, timeCase, type Budget, type CaseResult, type FamilyResult,
 } from './lib/harness.js';
 import { Inputs, numpyContenders, numpyRunners } from './lib/numpy.js';
-import { drawProblem, TANH } from './lib/problem.js';
+import { drawProblem, forwardBuffers, TANH } from './lib/problem.js';
 
 export const GRID: [number, number, number][] = [[1000, 20, 2000]];
 
@@ -23,13 +23,7 @@ export async function run(budget: Budget): Promise<FamilyResult> {
     const k = engine.k;
     const p = drawProblem(engine, n, d, M);
     const inputs = new Inputs();
-    const x = engine.allocFrom(p.X);
-    const w = engine.allocFrom(p.W0);
-    const a = engine.allocFrom(p.a);
-    const slope = engine.alloc(n * M);
-    const f = engine.alloc(n);
-    const workBytes = k.networkWorkBytes(d, M);
-    const work = engine.alloc(Math.ceil(workBytes / 8));
+    const { x, w, a, slope, f, work, workBytes } = forwardBuffers(engine, p);
     const gram = engine.alloc(n * n);
     try {
       const compute = () => {

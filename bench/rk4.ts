@@ -15,7 +15,7 @@ import {
   type FamilyResult,
 } from './lib/harness.js';
 import { callNumpy, Inputs, numpyContenders, numpyRunners } from './lib/numpy.js';
-import { drawProblem, RawFlow, TANH, type Problem } from './lib/problem.js';
+import { drawProblem, forwardBuffers, RawFlow, TANH, type Problem } from './lib/problem.js';
 import { runChild } from './lib/processes.js';
 
 export const GRID: [number, number, number][] = [[64, 5, 100], [200, 10, 1000], [1000, 20, 2000]];
@@ -43,13 +43,7 @@ async function breakdown(engine: Engine, p: Problem, stepMs: number, budget: Bud
   const { n, d, M } = p;
   const k = engine.k;
   const extra = k as unknown as ExtraKernels;
-  const x = engine.allocFrom(p.X);
-  const w = engine.allocFrom(p.W0);
-  const a = engine.allocFrom(p.a);
-  const slope = engine.alloc(n * M);
-  const f = engine.alloc(n);
-  const workBytes = k.networkWorkBytes(d, M);
-  const work = engine.alloc(Math.ceil(workBytes / 8));
+  const { x, w, a, slope, f, work, workBytes } = forwardBuffers(engine, p);
   const u = engine.allocFrom(p.y);
   const g = engine.alloc(M * d);
   const k0 = engine.allocFrom(p.K0);

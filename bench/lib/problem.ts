@@ -46,6 +46,31 @@ export function drawProblem(engine: Engine, n: number, d: number, M: number): Pr
   }
 }
 
+/** The network's buffers for the raw forward kernel, allocated once in `engine`. */
+export interface ForwardBuffers {
+  x: number;
+  w: number;
+  a: number;
+  slope: number;
+  f: number;
+  work: number;
+  workBytes: number;
+}
+
+/** Copies X, W0 and a into `engine` and allocates the slopes, outputs and work block. */
+export function forwardBuffers(engine: Engine, p: Problem): ForwardBuffers {
+  const workBytes = engine.k.networkWorkBytes(p.d, p.M);
+  return {
+    x: engine.allocFrom(p.X),
+    w: engine.allocFrom(p.W0),
+    a: engine.allocFrom(p.a),
+    slope: engine.alloc(p.n * p.M),
+    f: engine.alloc(p.n),
+    work: engine.alloc(Math.ceil(workBytes / 8)),
+    workBytes,
+  };
+}
+
 /** A flow record and its buffers in `engine`, set up once through the raw kernels. */
 export class RawFlow {
   readonly record: number;
